@@ -1,0 +1,227 @@
+"""Typed models of the course content files under ``modules/``."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+from engage.profiles import PROFILE_IDS, ProfileId
+
+SCHEMA_VERSION = 1
+"""The content schema version this package reads and writes."""
+
+MODULE_ID_PATTERN = r"^\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*$"
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+ModuleId = Annotated[str, StringConstraints(pattern=MODULE_ID_PATTERN)]
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
+NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class Strict(BaseModel):
+    """Base for every content model: unknown keys are errors, values are not coerced."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Variants(Strict):
+    """A text with a default and optional per-profile replacements.
+
+    In YAML a text is either a plain string or a mapping such as
+    ``{default: "...", academic: "..."}``.
+    """
+
+    default: NonEmpty
+    small_mid_rural: NonEmpty | None = Field(default=None, alias="small-mid-rural")
+    large_urban: NonEmpty | None = Field(default=None, alias="large-urban")
+    academic: NonEmpty | None = None
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, populate_by_name=False)
+
+    def for_profile(self, profile: str | None) -> str:
+        """Return the text for a profile, falling back to the default.
+
+        Args:
+            profile: A profile id, or None for the default text.
+
+        Returns:
+            The profile's variant if there is one, else the default.
+        """
+        if profile in PROFILE_IDS:
+            value = getattr(self, profile.replace("-", "_"))
+            if value:
+                return value
+        return self.default
+
+
+def _as_variants(value: object) -> object:
+    if isinstance(value, str):
+        return {"default": value}
+    return value
+
+
+class Text(Variants):
+    """Text that may vary by library profile (a plain string in the usual case)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _accept_plain_string(cls, value: object) -> object:
+        return _as_variants(value)
+
+
+class Prerequisite(Strict):
+    """Something a learner should know or have done before a module."""
+
+    item: Text
+    importance: Literal["necessary", "helpful"] = "helpful"
+    module: ModuleId | None = None
+
+
+class Section(Strict):
+    """One ``##`` section of a lesson: a title and a Markdown body."""
+
+    id: Slug
+    title: NonEmpty
+    body: Text
+
+
+class Resource(Strict):
+    """A further reading or organisation, named by organisation and title."""
+
+    title: NonEmpty
+    organisation: NonEmpty
+    url: Annotated[str, StringConstraints(pattern=r"^https://\S+$")] | None = None
+    note: Text | None = None
+
+
+class Module(Strict):
+    """A course module: the lesson skeleton shared by every notebook."""
+
+    schema_version: int
+    id: ModuleId
+    number: Annotated[int, Field(ge=0, le=99)]
+    title: NonEmpty
+    summary: Text
+    objectives: Annotated[list[Text], Field(min_length=1)]
+    prerequisites: list[Prerequisite] = []
+    time_to_learn: Annotated[int, Field(ge=1, le=600, description="minutes")]
+    sections: Annotated[list[Section], Field(min_length=1)]
+    takeaways: Text
+    whats_next: Text
+    resources: list[Resource] = []
+
+    @field_validator("sections")
+    @classmethod
+    def _unique_section_ids(cls, sections: list[Section]) -> list[Section]:
+        seen: set[str] = set()
+        for section in sections:
+            if section.id in seen:
+                raise ValueError(f"section id '{section.id}' is used twice")
+            seen.add(section.id)
+        return sections
+
+    @model_validator(mode="after")
+    def _number_matches_id(self) -> Module:
+        if int(self.id[:2]) != self.number:
+            raise ValueError(
+                f"number {self.number} does not match the id '{self.id}' "
+                f"(which starts with {self.id[:2]})"
+            )
+        return self
+
+
+class ProfileInfo(Strict):
+    """A library profile: who it is for and the path the course recommends."""
+
+    id: ProfileId
+    name: NonEmpty
+    who: NonEmpty
+    track_methods: Annotated[list[NonEmpty], Field(min_length=1)]
+    recommended_path: Annotated[list[ModuleId], Field(min_length=1)]
+    why: Text
+
+
+class CourseMapEntry(Strict):
+    """One line of the course map: a module, built or still to come."""
+
+    id: ModuleId
+    title: NonEmpty
+    summary: NonEmpty
+    time_to_learn: Annotated[int, Field(ge=1, le=600)]
+    core: bool = Field(
+        default=False, description="taken by every learner whatever their profile"
+    )
+
+
+class Course(Strict):
+    """The course file ``modules/course.yml``: profiles and the twelve-module map."""
+
+    schema_version: int
+    title: NonEmpty
+    tagline: NonEmpty
+    attribution: NonEmpty
+    profiles: Annotated[list[ProfileInfo], Field(min_length=1)]
+    course_map: Annotated[list[CourseMapEntry], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _cross_references(self) -> Course:
+        ids = [entry.id for entry in self.course_map]
+        duplicates = sorted({i for i in ids if ids.count(i) > 1})
+        if duplicates:
+            raise ValueError(f"course_map lists {', '.join(duplicates)} more than once")
+        if ids != sorted(ids):
+            raise ValueError("course_map must list modules in number order")
+        profile_ids = [p.id for p in self.profiles]
+        if sorted(profile_ids) != sorted(PROFILE_IDS) or len(set(profile_ids)) != len(
+            profile_ids
+        ):
+            raise ValueError(
+                "profiles must list each of " + ", ".join(PROFILE_IDS) + " exactly once"
+            )
+        known = set(ids)
+        for profile in self.profiles:
+            for module_id in profile.recommended_path:
+                if module_id not in known:
+                    raise ValueError(
+                        f"profile '{profile.id}' recommends '{module_id}', "
+                        "which is not in course_map"
+                    )
+        return self
+
+    def profile(self, profile_id: str) -> ProfileInfo:
+        """Return one profile by id.
+
+        Args:
+            profile_id: One of the profile ids.
+
+        Returns:
+            The profile.
+
+        Raises:
+            KeyError: If there is no such profile.
+        """
+        for profile in self.profiles:
+            if profile.id == profile_id:
+                return profile
+        raise KeyError(profile_id)
+
+
+def is_module_id(value: str) -> bool:
+    """Tell whether a string has the shape of a module id such as ``01-turning-outward``.
+
+    Args:
+        value: The string to test.
+
+    Returns:
+        True if it matches the module id pattern.
+    """
+    return re.fullmatch(MODULE_ID_PATTERN, value) is not None

@@ -1,0 +1,6 @@
+"""Widgets over the course logic; the only part of the package that imports ipywidgets."""
+
+from engage.ui.lesson import Lesson
+from engage.ui.start import StartPage
+
+__all__ = ["Lesson", "StartPage"]

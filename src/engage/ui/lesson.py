@@ -1,0 +1,194 @@
+"""The lesson skeleton every module notebook shows: overview, sections, wrap-up."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import ipywidgets as widgets
+
+from engage.catalog import format_minutes
+from engage.content import Module, Text, load_course, load_module, repo_root
+from engage.progress import ProgressStore
+from engage.ui.common import (
+    ErrorArea,
+    esc,
+    html_block,
+    markdown_html,
+    markdown_inline,
+    page_css,
+    set_html,
+)
+
+
+class Lesson:
+    """The views of one module's content, kept in step with the learner's profile.
+
+    A notebook creates one ``Lesson`` and calls one method per part of the page.
+    Text with per-profile variants is re-rendered when the profile changes.
+    """
+
+    def __init__(
+        self,
+        module_id: str,
+        *,
+        store: ProgressStore | None = None,
+        root: Path | None = None,
+    ) -> None:
+        """Load a module's content and the learner's progress.
+
+        Args:
+            module_id: The module id, e.g. ``01-turning-outward``.
+            store: The progress store; the learner's default store if None.
+            root: The repository root; found automatically if None.
+        """
+        self.root = root or repo_root()
+        self.module: Module = load_module(module_id, self.root)
+        self.course = load_course(self.root)
+        self.store = store or ProgressStore()
+        self.progress = self.store.load()
+        self.errors = ErrorArea()
+        self._renderers: list[Callable[[], None]] = []
+
+    @property
+    def profile(self) -> str | None:
+        """The learner's library profile id, or None."""
+        return self.progress.profile
+
+    def text(self, value: Text) -> str:
+        """Render a content text for the current profile as HTML.
+
+        Args:
+            value: A text that may have per-profile variants.
+
+        Returns:
+            HTML.
+        """
+        return markdown_html(value.for_profile(self.profile))
+
+    def on_profile_change(self, render: Callable[[], None]) -> None:
+        """Register a view to re-render when the profile changes, and render it now.
+
+        Args:
+            render: A function that refreshes a view.
+        """
+        self._renderers.append(render)
+        render()
+
+    def refresh(self) -> None:
+        """Reload progress and re-render every profile-dependent view."""
+        self.progress = self.store.load()
+        for render in self._renderers:
+            render()
+
+    def overview(self) -> widgets.Widget:
+        """Show the title, summary, objectives, prerequisites and time to learn.
+
+        Returns:
+            The widget to display.
+        """
+        style = widgets.HTML(value=page_css())
+        block = html_block("")
+
+        def render() -> None:
+            m = self.module
+            objectives = "".join(f"<li>{self.text(o)}</li>" for o in m.objectives)
+            rows = "".join(
+                f"<tr><td>{self.text(p.item)}</td><td>{esc(p.importance)}</td></tr>"
+                for p in m.prerequisites
+            )
+            prereq = (
+                "<table><caption>Prerequisites</caption><thead><tr><th scope='col'>What"
+                "</th><th scope='col'>How important</th></tr></thead>"
+                f"<tbody>{rows}</tbody></table>"
+                if rows
+                else ""
+            )
+            set_html(
+                block,
+                f"<h1>{esc(m.title)}</h1>{self.text(m.summary)}"
+                f"<h2>Overview</h2><p>By the end of this module you will be able to:</p>"
+                f"<ol>{objectives}</ol>{prereq}"
+                f"<p><strong>Time to learn:</strong> about {format_minutes(m.time_to_learn)}."
+                "</p>",
+            )
+
+        self.on_profile_change(render)
+        return widgets.VBox([style, block, self.errors.widget])
+
+    def section(self, section_id: str) -> widgets.Widget:
+        """Show one ``##`` section of the lesson.
+
+        Args:
+            section_id: The section's id in ``module.yml``.
+
+        Returns:
+            The widget to display.
+
+        Raises:
+            KeyError: If the module has no such section.
+        """
+        matches = [s for s in self.module.sections if s.id == section_id]
+        if not matches:
+            known = ", ".join(s.id for s in self.module.sections)
+            raise KeyError(f"{self.module.id} has no section '{section_id}' (it has: {known})")
+        section = matches[0]
+        block = html_block("")
+
+        def render() -> None:
+            set_html(block, f"<h2>{esc(section.title)}</h2>{self.text(section.body)}")
+
+        self.on_profile_change(render)
+        return block
+
+    def wrap_up(self) -> widgets.Widget:
+        """Show the summary, what's next, resources and a button to mark the module done.
+
+        Returns:
+            The widget to display.
+        """
+        block = html_block("")
+        status = html_block("")
+        button = widgets.Button(
+            description=f"Mark “{self.module.title}” as finished",
+            layout=widgets.Layout(width="auto"),
+            button_style="",
+        )
+
+        def render() -> None:
+            m = self.module
+            resources = "".join(
+                "<li>"
+                + (f'<a href="{esc(r.url)}" target="_blank" rel="noopener">{esc(r.title)}</a>'
+                   if r.url else esc(r.title))
+                + f" ({esc(r.organisation)})"
+                + (f": {markdown_inline(r.note.for_profile(self.profile))}" if r.note
+                   else "")
+                + "</li>"
+                for r in m.resources
+            )
+            set_html(
+                block,
+                f"<h2>Summary</h2>{self.text(m.takeaways)}"
+                f"<h2>What's next</h2>{self.text(m.whats_next)}"
+                + (f"<h2>Resources</h2><ul>{resources}</ul>" if resources else ""),
+            )
+            done = self.module.id in self.progress.modules and bool(
+                self.progress.modules[self.module.id].completed_at
+            )
+            button.disabled = done
+            set_html(
+                status,
+                '<p class="ok" role="status">You have finished this module.</p>'
+                if done
+                else '<p class="muted" role="status">Not marked as finished yet.</p>',
+            )
+
+        @self.errors.guard
+        def finish(_: widgets.Button) -> None:
+            self.store.mark_completed(self.module.id)
+            self.refresh()
+
+        button.on_click(finish)
+        self.on_profile_change(render)
+        return widgets.VBox([block, button, status, self.errors.widget])

@@ -1,0 +1,245 @@
+"""The start page: learner name, profile picker, recommended path, course list, progress."""
+
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+import ipywidgets as widgets
+
+from engage.catalog import ModuleStatus, format_minutes, module_statuses, path_progress
+from engage.progress import ProgressStore
+from engage.ui.common import described, esc, html_block, markdown_inline, set_html
+from engage.ui.lesson import Lesson
+
+
+class StartPage(Lesson):
+    """The course home page (``notebooks/00-start.ipynb``)."""
+
+    def __init__(self, *, store: ProgressStore | None = None, root: Path | None = None) -> None:
+        """Load the start module, the course map and the learner's progress.
+
+        Args:
+            store: The progress store; the learner's default store if None.
+            root: The repository root; found automatically if None.
+        """
+        super().__init__("00-start", store=store, root=root)
+        self.name_input: widgets.Text | None = None
+        self.profile_picker: widgets.RadioButtons | None = None
+        self.upload: widgets.FileUpload | None = None
+
+    def statuses(self) -> list[ModuleStatus]:
+        """Return every module of the course map with its status for this learner.
+
+        Returns:
+            The statuses in course order.
+        """
+        completed = {k for k, m in self.progress.modules.items() if m.completed_at}
+        return module_statuses(self.course, self.root, self.profile, completed)
+
+    def learner(self) -> widgets.Widget:
+        """Show the name field, the profile picker and the recommended path.
+
+        Returns:
+            The widget to display.
+        """
+        name = described(
+            widgets.Text(
+                value=self.progress.learner_name,
+                placeholder="e.g. Sam Rivera",
+                continuous_update=False,
+                layout=widgets.Layout(width="28rem"),
+            ),
+            "Your name (for your records and reflections)",
+        )
+        picker = described(
+            widgets.RadioButtons(
+                options=[(p.name, p.id) for p in self.course.profiles],
+                value=self.profile,
+                layout=widgets.Layout(width="auto"),
+            ),
+            "Library profile",
+        )
+        self.name_input, self.profile_picker = name, picker
+        path_block = html_block("", label="Your recommended path")
+
+        def render_path() -> None:
+            if not self.profile:
+                set_html(
+                    path_block,
+                    "<h3>Your recommended path</h3><p>Choose a library profile above to see "
+                    "the path the course recommends for you.</p>",
+                    label="Your recommended path",
+                )
+                return
+            info = self.course.profile(self.profile)
+            by_id = {s.entry.id: s for s in self.statuses()}
+            items = "".join(_path_item(by_id[i]) for i in info.recommended_path)
+            total = sum(by_id[i].entry.time_to_learn for i in info.recommended_path)
+            set_html(
+                path_block,
+                f"<h3>Your recommended path: {esc(info.name)}</h3>"
+                f"<p>{esc(info.who)}</p>"
+                f"<p><strong>Your two track methods:</strong> "
+                f"{esc(' and '.join(info.track_methods))}. {markdown_inline(info.why.default)}"
+                f"</p><ol>{items}</ol>"
+                f"<p>About {format_minutes(total)} in all.</p>",
+                label="Your recommended path",
+            )
+
+        @self.errors.guard
+        def on_name(change: dict) -> None:
+            self.store.set_learner_name(change["new"])
+            self.progress = self.store.load()
+            if self.progress.learner_name != change["new"]:
+                name.value = self.progress.learner_name
+
+        @self.errors.guard
+        def on_profile(change: dict) -> None:
+            if change["new"] is None:
+                return
+            self.store.set_profile(change["new"])
+            self.store.mark_started(self.module.id)
+            self.refresh()
+
+        name.observe(on_name, names="value")
+        picker.observe(on_profile, names="value")
+        self.on_profile_change(render_path)
+        heading = html_block("<h2>About you</h2>")
+        return widgets.VBox([heading, name, picker, path_block, self.errors.widget])
+
+    def course_list(self) -> widgets.Widget:
+        """Show all twelve modules with time, recommendation, status and links.
+
+        Returns:
+            The widget to display.
+        """
+        block = html_block("")
+
+        def render() -> None:
+            rows = "".join(_module_row(s) for s in self.statuses())
+            set_html(
+                block,
+                "<h2>All modules</h2>"
+                "<table><caption>The twelve modules of the course</caption><thead><tr>"
+                "<th scope='col'>Module</th><th scope='col'>What it covers</th>"
+                "<th scope='col'>Time</th><th scope='col'>For you</th>"
+                "<th scope='col'>Status</th></tr></thead>"
+                f"<tbody>{rows}</tbody></table>",
+            )
+
+        self.on_profile_change(render)
+        return block
+
+    def progress_panel(self) -> widgets.Widget:
+        """Show progress so far, "download my progress" and "restore progress".
+
+        Returns:
+            The widget to display.
+        """
+        summary = html_block("", label="Your progress")
+        download = html_block("")
+        result = html_block("")
+        upload = described(
+            widgets.FileUpload(
+                accept=".json,application/json",
+                multiple=False,
+                layout=widgets.Layout(width="auto"),
+            ),
+            "Restore progress",
+        )
+        self.upload = upload
+
+        def render() -> None:
+            notices = "".join(
+                f'<p class="notice" role="alert">{esc(n)}</p>' for n in self.store.notices
+            )
+            if self.profile:
+                done, total, left = path_progress(self.statuses())
+                line = (
+                    f"You have finished {done} of the {total} modules on your path"
+                    + (f"; about {format_minutes(left)} to go." if left else ". Well done!")
+                )
+            else:
+                count = sum(1 for m in self.progress.modules.values() if m.completed_at)
+                line = (
+                    f"You have finished {count} module{'s' if count != 1 else ''}."
+                    if count
+                    else "You have not finished a module yet."
+                )
+            who = (
+                f" Progress for <strong>{esc(self.progress.learner_name)}</strong>."
+                if self.progress.learner_name
+                else ""
+            )
+            set_html(
+                summary,
+                f"<h2>Your progress</h2>{notices}<p>{line}{who}</p>",
+                label="Your progress",
+            )
+            data = base64.b64encode(self.store.export_bytes()).decode("ascii")
+            filename = esc(self.store.export_filename())
+            set_html(
+                download,
+                f'<p><a download="{filename}" href="data:application/json;base64,{data}">'
+                "Download my progress</a> (a small file; keep it to restore your progress "
+                "next time).</p><p>To restore, choose a progress file you downloaded "
+                "before. It is added to what is here; nothing is deleted.</p>",
+            )
+
+        @self.errors.guard
+        def on_upload(change: dict) -> None:
+            files = change["new"]
+            if not files:
+                return
+            item = files[0]
+            try:
+                outcome = self.store.import_bytes(bytes(item["content"]), item["name"])
+            except Exception as exc:  # noqa: BLE001 - ProgressError and decode errors alike
+                set_html(result, f'<p class="notice" role="alert">{esc(exc)}</p>')
+                return
+            finally:
+                upload.value = ()
+            lines = "".join(f"<li>{esc(line)}</li>" for line in outcome.summary)
+            set_html(result, f'<div class="ok" role="status"><p>Progress restored.</p>'
+                             f"<ul>{lines}</ul></div>")
+            self.refresh()
+            if self.name_input is not None:
+                self.name_input.value = self.progress.learner_name
+            if self.profile_picker is not None and self.profile:
+                self.profile_picker.value = self.profile
+
+        upload.observe(on_upload, names="value")
+        self.on_profile_change(render)
+        return widgets.VBox([summary, download, upload, result, self.errors.widget])
+
+
+def _path_item(status: ModuleStatus) -> str:
+    title = esc(status.entry.title)
+    link = f'<a href="{esc(status.href)}">{title}</a>' if status.href else title
+    state = (
+        "finished" if status.completed else ("coming soon" if not status.built else "not started")
+    )
+    return f"<li>{link} ({format_minutes(status.entry.time_to_learn)}, {state})</li>"
+
+
+def _module_row(status: ModuleStatus) -> str:
+    entry = status.entry
+    title = f"{status.number:02d}. {esc(entry.title)}"
+    cell = f'<a href="{esc(status.href)}">{title}</a>' if status.href else title
+    if entry.core:
+        for_you = "Everyone takes this"
+    elif status.recommended:
+        for_you = "Recommended for your profile"
+    else:
+        for_you = "Optional"
+    if not status.built:
+        state = '<span class="muted">Coming soon</span>'
+    elif status.completed:
+        state = "<strong>Finished</strong>"
+    else:
+        state = "Not started"
+    return (
+        f"<tr><th scope='row'>{cell}</th><td>{esc(entry.summary)}</td>"
+        f"<td>{format_minutes(entry.time_to_learn)}</td><td>{for_you}</td><td>{state}</td></tr>"
+    )
