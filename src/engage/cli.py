@@ -114,7 +114,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Models for Change: check course content and manage learner progress.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    p_check = sub.add_parser("check", help="validate everything under modules/ (exit 1 on problems)")
+    p_check = sub.add_parser(
+        "check", help="validate everything under modules/ (exit 1 on problems)"
+    )
     p_check.add_argument("--root", type=Path, help="repository root (default: found from here)")
     p_progress = sub.add_parser("progress", help="show, export or import learner progress")
     p_sub = p_progress.add_subparsers(dest="action", metavar="ACTION", required=True)

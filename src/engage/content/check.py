@@ -52,21 +52,28 @@ def check_course(root: Path) -> list[Problem]:
         if module.id != folder.name:
             line, _ = line_of(read_yaml(module_file, shown), ("id",))
             problems.append(
-                Problem(shown, line, "id", f"'{module.id}' does not match its folder "
-                        f"'{folder.name}'")
+                Problem(
+                    shown, line, "id", f"'{module.id}' does not match its folder '{folder.name}'"
+                )
             )
         notebook = root / "notebooks" / f"{module.id}.ipynb"
         if not notebook.is_file():
             problems.append(
-                Problem(shown, None, "", f"no notebook {display_path(notebook, root)} for this module")
+                Problem(
+                    shown, None, "", f"no notebook {display_path(notebook, root)} for this module"
+                )
             )
     if course is not None:
         problems.extend(_check_map(root, course, modules))
     for notebook in sorted((root / "notebooks").glob("*.ipynb")):
         if notebook.stem not in modules:
             problems.append(
-                Problem(display_path(notebook, root), None, "",
-                        f"no content folder modules/{notebook.stem}/ for this notebook")
+                Problem(
+                    display_path(notebook, root),
+                    None,
+                    "",
+                    f"no content folder modules/{notebook.stem}/ for this notebook",
+                )
             )
     return problems
 
@@ -88,8 +95,12 @@ def _check_map(root: Path, course: Course, modules: dict[str, Module]) -> list[P
             if getattr(entry, key) != getattr(module, key):
                 line, _ = line_of(data, ("course_map", index, key))
                 problems.append(
-                    Problem(shown, line, f"course_map[{index}].{key}",
-                            f"{getattr(entry, key)!r} differs from modules/{module_id}/module.yml "
-                            f"({getattr(module, key)!r})")
+                    Problem(
+                        shown,
+                        line,
+                        f"course_map[{index}].{key}",
+                        f"{getattr(entry, key)!r} differs from modules/{module_id}/module.yml "
+                        f"({getattr(module, key)!r})",
+                    )
                 )
     return problems

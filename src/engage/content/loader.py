@@ -104,7 +104,9 @@ def read_yaml(path: Path, shown: str) -> Any:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise ContentError([Problem(shown, None, "", f"cannot read file: {exc.strerror}")]) from None
+        raise ContentError(
+            [Problem(shown, None, "", f"cannot read file: {exc.strerror}")]
+        ) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -186,9 +188,7 @@ def _allowed_keys(model: type, loc: tuple[int | str, ...]) -> list[str]:
         fields = getattr(current, "model_fields", None)
         if not fields:
             return []
-        field = fields.get(part) or next(
-            (f for f in fields.values() if f.alias == part), None
-        )
+        field = fields.get(part) or next((f for f in fields.values() if f.alias == part), None)
         if field is None:
             return []
         current = _model_in(field.annotation)

@@ -157,9 +157,7 @@ class CourseMapEntry(Strict):
     title: NonEmpty
     summary: NonEmpty
     time_to_learn: Annotated[int, Field(ge=1, le=600)]
-    core: bool = Field(
-        default=False, description="taken by every learner whatever their profile"
-    )
+    core: bool = Field(default=False, description="taken by every learner whatever their profile")
 
 
 class Course(Strict):
@@ -181,9 +179,7 @@ class Course(Strict):
         if ids != sorted(ids):
             raise ValueError("course_map must list modules in number order")
         profile_ids = [p.id for p in self.profiles]
-        if sorted(profile_ids) != sorted(PROFILE_IDS) or len(set(profile_ids)) != len(
-            profile_ids
-        ):
+        if sorted(profile_ids) != sorted(PROFILE_IDS) or len(set(profile_ids)) != len(profile_ids):
             raise ValueError(
                 "profiles must list each of " + ", ".join(PROFILE_IDS) + " exactly once"
             )

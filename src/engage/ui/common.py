@@ -127,7 +127,7 @@ class ErrorArea:
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> R | None:
             try:
                 result = func(*args, **kwargs)
-            except Exception as exc:  # noqa: BLE001 - shown to the learner, not swallowed
+            except Exception as exc:
                 self.show(exc)
                 return None
             self.clear()

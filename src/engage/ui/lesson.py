@@ -159,11 +159,13 @@ class Lesson:
             m = self.module
             resources = "".join(
                 "<li>"
-                + (f'<a href="{esc(r.url)}" target="_blank" rel="noopener">{esc(r.title)}</a>'
-                   if r.url else esc(r.title))
+                + (
+                    f'<a href="{esc(r.url)}" target="_blank" rel="noopener">{esc(r.title)}</a>'
+                    if r.url
+                    else esc(r.title)
+                )
                 + f" ({esc(r.organisation)})"
-                + (f": {markdown_inline(r.note.for_profile(self.profile))}" if r.note
-                   else "")
+                + (f": {markdown_inline(r.note.for_profile(self.profile))}" if r.note else "")
                 + "</li>"
                 for r in m.resources
             )

@@ -90,7 +90,7 @@ class StartPage(Lesson):
         @self.errors.guard
         def on_name(change: dict) -> None:
             self.store.set_learner_name(change["new"])
-            self.progress = self.store.load()
+            self.refresh()
             if self.progress.learner_name != change["new"]:
                 name.value = self.progress.learner_name
 
@@ -156,9 +156,8 @@ class StartPage(Lesson):
             )
             if self.profile:
                 done, total, left = path_progress(self.statuses())
-                line = (
-                    f"You have finished {done} of the {total} modules on your path"
-                    + (f"; about {format_minutes(left)} to go." if left else ". Well done!")
+                line = f"You have finished {done} of the {total} modules on your path" + (
+                    f"; about {format_minutes(left)} to go." if left else ". Well done!"
                 )
             else:
                 count = sum(1 for m in self.progress.modules.values() if m.completed_at)
@@ -195,14 +194,16 @@ class StartPage(Lesson):
             item = files[0]
             try:
                 outcome = self.store.import_bytes(bytes(item["content"]), item["name"])
-            except Exception as exc:  # noqa: BLE001 - ProgressError and decode errors alike
+            except Exception as exc:
                 set_html(result, f'<p class="notice" role="alert">{esc(exc)}</p>')
                 return
             finally:
                 upload.value = ()
             lines = "".join(f"<li>{esc(line)}</li>" for line in outcome.summary)
-            set_html(result, f'<div class="ok" role="status"><p>Progress restored.</p>'
-                             f"<ul>{lines}</ul></div>")
+            set_html(
+                result,
+                f'<div class="ok" role="status"><p>Progress restored.</p><ul>{lines}</ul></div>',
+            )
             self.refresh()
             if self.name_input is not None:
                 self.name_input.value = self.progress.learner_name
