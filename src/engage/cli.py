@@ -53,10 +53,15 @@ def progress_export(output: Path | None = None) -> int:
         print(f"engage progress export: {exc}", file=sys.stderr)
         return 1
     target = output or Path(store.export_filename())
-    if target.exists():
+    try:
+        with target.open("xb") as handle:
+            handle.write(data)
+    except FileExistsError:
         print(f"engage progress export: {target} exists; not overwriting it", file=sys.stderr)
         return 1
-    target.write_bytes(data)
+    except OSError as exc:
+        print(f"engage progress export: cannot write {target}: {exc.strerror}", file=sys.stderr)
+        return 1
     print(f"progress written to {target}")
     return 0
 
@@ -89,10 +94,14 @@ def progress_show() -> int:
     Returns:
         The exit code.
     """
-    from engage.progress import ProgressStore
+    from engage.progress import ProgressError, ProgressStore
 
-    store = ProgressStore()
-    progress = store.load()
+    try:
+        store = ProgressStore()
+        progress = store.load()
+    except (ProgressError, OSError) as exc:
+        print(f"engage progress show: {exc}", file=sys.stderr)
+        return 1
     for notice in store.notices:
         print(notice, file=sys.stderr)
     print(f"file: {store.path}")

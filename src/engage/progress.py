@@ -66,10 +66,11 @@ The loader applies the steps in order from the file's version up to :data:`SCHEM
 and then sets ``schema_version`` itself, so a step only has to reshape the data.
 """
 
-Section = Literal["scenarios", "quizzes", "reflections"]
-"""The free-form progress sections filled by the scenario, quiz and reflection features."""
+Section = Literal["scenarios", "quizzes", "exercises", "reflections", "maps"]
+"""The free-form progress sections filled by scenarios, self-checks, exercises, reflections
+and community maps."""
 
-SECTIONS: tuple[Section, ...] = ("scenarios", "quizzes", "reflections")
+SECTIONS: tuple[Section, ...] = ("scenarios", "quizzes", "exercises", "reflections", "maps")
 
 _ASIDE_STAMP = "%Y%m%dT%H%M%SZ"
 
@@ -195,7 +196,9 @@ class Progress(BaseModel):
     modules: dict[Key, ModuleProgress] = Field(default_factory=dict)
     scenarios: dict[Key, Item] = Field(default_factory=dict)
     quizzes: dict[Key, Item] = Field(default_factory=dict)
+    exercises: dict[Key, Item] = Field(default_factory=dict)
     reflections: dict[Key, Item] = Field(default_factory=dict)
+    maps: dict[Key, Item] = Field(default_factory=dict)
     created_at: UtcDatetime = Field(default_factory=_now)
     updated_at: UtcDatetime = Field(default_factory=_now)
 
@@ -353,7 +356,13 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
-_SECTION_WORDS = {"scenarios": "scenario", "quizzes": "quiz", "reflections": "reflection"}
+_SECTION_WORDS = {
+    "scenarios": "scenario",
+    "quizzes": "quiz",
+    "exercises": "exercise",
+    "reflections": "reflection",
+    "maps": "map",
+}
 
 
 def _merge_into(current: Progress, incoming: Progress) -> list[str]:

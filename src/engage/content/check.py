@@ -56,7 +56,8 @@ def check_course(root: Path) -> list[Problem]:
                     shown, line, "id", f"'{module.id}' does not match its folder '{folder.name}'"
                 )
             )
-        notebook = root / "notebooks" / f"{module.id}.ipynb"
+        problems.extend(_check_activities(root, module))
+        notebook = root / "notebooks" / f"{folder.name}.ipynb"
         if not notebook.is_file():
             problems.append(
                 Problem(
@@ -66,7 +67,7 @@ def check_course(root: Path) -> list[Problem]:
     if course is not None:
         problems.extend(_check_map(root, course, modules))
     for notebook in sorted((root / "notebooks").glob("*.ipynb")):
-        if notebook.stem not in modules:
+        if not (modules_dir / notebook.stem).is_dir():
             problems.append(
                 Problem(
                     display_path(notebook, root),
@@ -103,4 +104,46 @@ def _check_map(root: Path, course: Course, modules: dict[str, Module]) -> list[P
                         f"({getattr(module, key)!r})",
                     )
                 )
+    return problems
+
+
+MIN_QUIZ_QUESTIONS = 6
+
+
+def _check_activities(root: Path, module: Module) -> list[Problem]:
+    from engage.activities import clear_cache, load_activities
+
+    clear_cache()
+    try:
+        activities = load_activities(module.id, root)
+    except ContentError as exc:
+        return exc.problems
+    problems = []
+    folder = display_path(root / "modules" / module.id, root)
+    if module.number >= 1:
+        if not activities.scenarios:
+            problems.append(
+                Problem(
+                    folder + "/scenarios", None, "", "a lesson module needs at least one scenario"
+                )
+            )
+        if activities.quiz is None:
+            problems.append(
+                Problem(
+                    folder + "/quiz.yml",
+                    None,
+                    "",
+                    "file missing: a lesson module needs a self-check",
+                )
+            )
+        elif len(activities.quiz.questions) < MIN_QUIZ_QUESTIONS:
+            problems.append(
+                Problem(
+                    folder + "/quiz.yml",
+                    None,
+                    "questions",
+                    f"a self-check needs at least {MIN_QUIZ_QUESTIONS} questions, "
+                    f"has {len(activities.quiz.questions)}",
+                )
+            )
     return problems

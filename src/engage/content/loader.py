@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -15,7 +16,14 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from engage.content.schema import SCHEMA_VERSION, Course, Module
+from engage.content.schema import (
+    HTTPS_PATTERN,
+    MODULE_ID_PATTERN,
+    SCHEMA_VERSION,
+    SLUG_PATTERN,
+    Course,
+    Module,
+)
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -127,7 +135,32 @@ def read_yaml(path: Path, shown: str) -> Any:
         problem = exc.problem or exc.context or "invalid YAML"
         raise ContentError([Problem(shown, line, "", f"YAML syntax error: {problem}")]) from None
     except YAMLError as exc:
-        raise ContentError([Problem(shown, None, "", f"YAML error: {exc}")]) from None
+        position = getattr(exc, "position", None)
+        line = text[:position].count("\n") + 1 if isinstance(position, int) else None
+        first = str(exc).splitlines()[0] if str(exc) else "invalid YAML"
+        character = getattr(exc, "character", None)
+        if character is not None:
+            code = character if isinstance(character, int) else ord(character)
+            first = f"unacceptable character #x{code:04x}: special characters are not allowed"
+        raise ContentError([Problem(shown, line, "", f"YAML syntax error: {first}")]) from None
+
+
+AT_PATH = re.compile(r"^\[at (\S+)\] (.*)$", re.DOTALL)
+
+
+def parse_key_path(path: str) -> tuple[int | str, ...]:
+    """Parse a key path such as ``sections[1].id`` into ``("sections", 1, "id")``.
+
+    Args:
+        path: The dotted path with bracketed list indexes.
+
+    Returns:
+        The location tuple.
+    """
+    out: list[int | str] = []
+    for part in re.findall(r"[^.\[\]]+|\[\d+\]", path):
+        out.append(int(part[1:-1]) if part.startswith("[") else part)
+    return tuple(out)
 
 
 def line_of(data: Any, loc: tuple[int | str, ...]) -> tuple[int | None, tuple[int | str, ...]]:
@@ -166,12 +199,24 @@ def _message(error: dict[str, Any], data: Any, loc: tuple[int | str, ...], model
         key = str(loc[-1]) if loc else ""
         hint = _suggest(key, data, loc, model)
         return f"unknown key '{key}'" + (f" (did you mean '{hint}'?)" if hint else "")
+    if kind == "string_pattern_mismatch":
+        pattern = (error.get("ctx") or {}).get("pattern", "")
+        return PATTERN_WORDS.get(pattern, f"does not have the expected form ({pattern})")
     message = error["msg"]
     if message.startswith("Value error, "):
         message = message[len("Value error, ") :]
     if kind == "literal_error":
         message = message.replace("Input should be", "should be one of")
     return message[:1].lower() + message[1:]
+
+
+PATTERN_WORDS = {
+    MODULE_ID_PATTERN: "should be a module id: two digits, a dash and lowercase words joined "
+    "by '-' (like '04-world-cafe')",
+    SLUG_PATTERN: "should be an id of lowercase letters and digits, words joined by '-' or '_' "
+    "(like 'first-cafe' or 'follow_through')",
+    HTTPS_PATTERN: "should be a web address starting with https://",
+}
 
 
 def _suggest(key: str, data: Any, loc: tuple[int | str, ...], model: type) -> str | None:
@@ -181,19 +226,45 @@ def _suggest(key: str, data: Any, loc: tuple[int | str, ...], model: type) -> st
 
 
 def _allowed_keys(model: type, loc: tuple[int | str, ...]) -> list[str]:
+    import typing
+
     current: Any = model
     for part in loc:
         if isinstance(part, int):
+            current = _unwrap(current, (list, tuple))
             continue
         fields = getattr(current, "model_fields", None)
-        if not fields:
+        if fields is not None:
+            field = fields.get(part) or next((f for f in fields.values() if f.alias == part), None)
+            if field is None:
+                return []
+            current = field.annotation
+        elif typing.get_origin(_strip_optional(current)) is dict:
+            current = typing.get_args(_strip_optional(current))[1]
+        else:
             return []
-        field = fields.get(part) or next((f for f in fields.values() if f.alias == part), None)
-        if field is None:
-            return []
-        current = _model_in(field.annotation)
-    fields = getattr(current, "model_fields", {}) or {}
+        current = _strip_optional(current)
+    target = _model_in(current) if not hasattr(current, "model_fields") else current
+    fields = getattr(target, "model_fields", {}) or {}
     return [f.alias or name for name, f in fields.items()]
+
+
+def _strip_optional(annotation: Any) -> Any:
+    import typing
+
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    if typing.get_origin(annotation) in (typing.Union, __import__("types").UnionType):
+        return args[0] if len(args) == 1 else annotation
+    return annotation
+
+
+def _unwrap(annotation: Any, containers: tuple[type, ...]) -> Any:
+    import typing
+
+    annotation = _strip_optional(annotation)
+    if typing.get_origin(annotation) in containers:
+        return typing.get_args(annotation)[0]
+    return annotation
 
 
 def _model_in(annotation: Any) -> Any:
@@ -203,9 +274,9 @@ def _model_in(annotation: Any) -> Any:
         found = _model_in(arg)
         if found is not None:
             return found
-    metadata = getattr(annotation, "__origin__", None)
-    if metadata is not None:
-        return _model_in(metadata)
+    origin = getattr(annotation, "__origin__", None)
+    if origin is not None:
+        return _model_in(origin)
     return None
 
 
@@ -262,14 +333,27 @@ def validate(data: Any, model: type[M], shown: str) -> M:
         problems = []
         for error in exc.errors(include_url=False):
             loc = tuple(error["loc"])
+            if loc and loc[-1] == "[key]":
+                loc = loc[:-1]
+            located = AT_PATH.match(error.get("msg", "").removeprefix("Value error, "))
+            if located:
+                loc = loc + parse_key_path(located.group(1))
+                error = {**error, "msg": located.group(2)}
             line, found = line_of(data, loc)
             # A plain string stands for {default: ...}: report the key the writer wrote.
-            if loc[-1:] == ("default",) and found == loc[:-1]:
+            if loc[-1:] == ("default",) and found == loc[:-1] and _is_scalar(data, found):
                 loc = found
             problems.append(
                 Problem(shown, line, format_key_path(loc), _message(error, data, loc, model))
             )
         raise ContentError(_dedupe(problems)) from None
+
+
+def _is_scalar(data: Any, loc: tuple[int | str, ...]) -> bool:
+    node = data
+    for part in loc:
+        node = node[part]
+    return not isinstance(node, CommentedMap | CommentedSeq)
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:

@@ -10,7 +10,6 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
-    field_validator,
     model_validator,
 )
 
@@ -20,11 +19,29 @@ SCHEMA_VERSION = 1
 """The content schema version this package reads and writes."""
 
 MODULE_ID_PATTERN = r"^\d{2}-[a-z0-9]+(?:-[a-z0-9]+)*$"
-SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+SLUG_PATTERN = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"
+
+HTTPS_PATTERN = r"^https://\S+$"
 
 ModuleId = Annotated[str, StringConstraints(pattern=MODULE_ID_PATTERN)]
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+def at(path: str, message: str) -> ValueError:
+    """Make a validation error that names the key path it is about.
+
+    Whole-model checks otherwise report the top of the mapping; the loader moves an error
+    made with this function to ``path`` (relative to the model being validated).
+
+    Args:
+        path: A key path such as ``sections[1].id``.
+        message: What is wrong.
+
+    Returns:
+        The error to raise.
+    """
+    return ValueError(f"[at {path}] {message}")
 
 
 class Strict(BaseModel):
@@ -99,7 +116,7 @@ class Resource(Strict):
 
     title: NonEmpty
     organisation: NonEmpty
-    url: Annotated[str, StringConstraints(pattern=r"^https://\S+$")] | None = None
+    url: Annotated[str, StringConstraints(pattern=HTTPS_PATTERN)] | None = None
     note: Text | None = None
 
 
@@ -119,22 +136,18 @@ class Module(Strict):
     whats_next: Text
     resources: list[Resource] = []
 
-    @field_validator("sections")
-    @classmethod
-    def _unique_section_ids(cls, sections: list[Section]) -> list[Section]:
-        seen: set[str] = set()
-        for section in sections:
-            if section.id in seen:
-                raise ValueError(f"section id '{section.id}' is used twice")
-            seen.add(section.id)
-        return sections
-
     @model_validator(mode="after")
-    def _number_matches_id(self) -> Module:
+    def _consistent(self) -> Module:
+        seen: set[str] = set()
+        for i, section in enumerate(self.sections):
+            if section.id in seen:
+                raise at(f"sections[{i}].id", f"section id '{section.id}' is used twice")
+            seen.add(section.id)
         if int(self.id[:2]) != self.number:
-            raise ValueError(
+            raise at(
+                "number",
                 f"number {self.number} does not match the id '{self.id}' "
-                f"(which starts with {self.id[:2]})"
+                f"(which starts with {self.id[:2]})",
             )
         return self
 
@@ -173,23 +186,25 @@ class Course(Strict):
     @model_validator(mode="after")
     def _cross_references(self) -> Course:
         ids = [entry.id for entry in self.course_map]
-        duplicates = sorted({i for i in ids if ids.count(i) > 1})
-        if duplicates:
-            raise ValueError(f"course_map lists {', '.join(duplicates)} more than once")
+        for i, module_id in enumerate(ids):
+            if module_id in ids[:i]:
+                raise at(f"course_map[{i}].id", f"course_map lists {module_id} more than once")
         if ids != sorted(ids):
-            raise ValueError("course_map must list modules in number order")
+            raise at("course_map", "course_map must list modules in number order")
         profile_ids = [p.id for p in self.profiles]
-        if sorted(profile_ids) != sorted(PROFILE_IDS) or len(set(profile_ids)) != len(profile_ids):
-            raise ValueError(
-                "profiles must list each of " + ", ".join(PROFILE_IDS) + " exactly once"
+        if sorted(profile_ids) != sorted(PROFILE_IDS):
+            raise at(
+                "profiles",
+                "profiles must list each of " + ", ".join(PROFILE_IDS) + " exactly once",
             )
         known = set(ids)
-        for profile in self.profiles:
-            for module_id in profile.recommended_path:
+        for i, profile in enumerate(self.profiles):
+            for j, module_id in enumerate(profile.recommended_path):
                 if module_id not in known:
-                    raise ValueError(
+                    raise at(
+                        f"profiles[{i}].recommended_path[{j}]",
                         f"profile '{profile.id}' recommends '{module_id}', "
-                        "which is not in course_map"
+                        "which is not in course_map",
                     )
         return self
 

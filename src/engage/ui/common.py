@@ -167,5 +167,6 @@ def described(widget: widgets.Widget, description: str, **style: Any) -> widgets
         The same control.
     """
     widget.description = description
-    widget.style = {"description_width": "initial", **style}
+    if "description_width" in widget.style.keys:
+        widget.style = {"description_width": "initial", **style}
     return widget

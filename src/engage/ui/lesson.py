@@ -7,8 +7,10 @@ from pathlib import Path
 
 import ipywidgets as widgets
 
+from engage.activities import Activities, load_activities, module_done
 from engage.catalog import format_minutes
 from engage.content import Module, Text, load_course, load_module, repo_root
+from engage.exercise import SortExercise
 from engage.progress import ProgressStore
 from engage.ui.common import (
     ErrorArea,
@@ -49,6 +51,98 @@ class Lesson:
         self.progress = self.store.load()
         self.errors = ErrorArea()
         self._renderers: list[Callable[[], None]] = []
+        self._activities: Activities | None = None
+        self.views: list[object] = []
+
+    @property
+    def activities(self) -> Activities:
+        """The module's scenarios, self-check and exercise."""
+        if self._activities is None:
+            self._activities = load_activities(self.module.id, self.root)
+        return self._activities
+
+    def scenario(self, scenario_id: str) -> widgets.Widget:
+        """Show a branching scenario, resumed where the learner left it.
+
+        Args:
+            scenario_id: The scenario's id (its file name in ``scenarios/``).
+
+        Returns:
+            The widget to display.
+
+        Raises:
+            KeyError: If the module has no such scenario.
+        """
+        from engage.ui.scenario import ScenarioPlayer
+
+        scenarios = self.activities.scenarios
+        if scenario_id not in scenarios:
+            known = ", ".join(scenarios) or "none"
+            raise KeyError(f"{self.module.id} has no scenario '{scenario_id}' (it has: {known})")
+        player = ScenarioPlayer(
+            self.module.id,
+            scenarios[scenario_id],
+            self.store,
+            self.profile,
+            ErrorArea(),
+            on_change=self.update_completion,
+        )
+        self.views.append(player)
+        return player.widget
+
+    def quiz(self) -> widgets.Widget:
+        """Show the module's self-check, with saved answers restored.
+
+        Returns:
+            The widget to display.
+
+        Raises:
+            KeyError: If the module has no self-check.
+        """
+        from engage.ui.quiz import QuizView
+
+        if self.activities.quiz is None:
+            raise KeyError(f"{self.module.id} has no quiz.yml")
+        view = QuizView(
+            self.module.id,
+            self.activities.quiz,
+            self.store,
+            self.profile,
+            ErrorArea(),
+            on_change=self.update_completion,
+        )
+        self.views.append(view)
+        return view.widget
+
+    def exercise(self) -> widgets.Widget:
+        """Show the module's hands-on exercise, with the saved work restored.
+
+        Returns:
+            The widget to display.
+
+        Raises:
+            KeyError: If the module has no exercise.
+        """
+        from engage.ui.exercise import DesignView, SortView
+
+        exercise = self.activities.exercise
+        if exercise is None:
+            raise KeyError(f"{self.module.id} has no exercise.yml")
+        view_class = SortView if isinstance(exercise, SortExercise) else DesignView
+        view = view_class(self.module.id, exercise, self.store, self.profile, ErrorArea())
+        self.views.append(view)
+        return view.widget
+
+    def update_completion(self) -> None:
+        """Mark the module finished once its scenarios and self-check are done."""
+        progress = self.store.load()
+        if progress.is_completed(self.module.id):
+            return
+        if not (self.activities.scenarios or self.activities.quiz):
+            return
+        if module_done(self.activities, progress.scenarios, progress.quizzes):
+            self.store.mark_completed(self.module.id)
+            self.refresh()
 
     @property
     def profile(self) -> str | None:
