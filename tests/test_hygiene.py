@@ -84,6 +84,29 @@ def test_notebook_follows_the_lesson_skeleton(nb_path: Path):
         f"{nb_path.name} shows sections {shown}, module.yml has {expected}"
     )
     assert shown == [s for s in expected if s in shown], "sections out of order"
+    scenarios = sorted(
+        p.stem for p in (ROOT / "modules" / nb_path.stem / "scenarios").glob("*.yml")
+    )
+    played = re.findall(r"""\.scenario\(["']([a-z0-9_-]+)["']\)""", "\n".join(calls))
+    assert sorted(played) == scenarios, f"{nb_path.name} plays {played}, folder has {scenarios}"
+    folder = ROOT / "modules" / nb_path.stem
+    kinds = [_kind(c) for c in calls]
+    expected_kinds = (
+        ["overview"]
+        + ["section"] * len(expected)
+        + ["scenario"] * len(scenarios)
+        + (["exercise"] if (folder / "exercise.yml").is_file() else [])
+        + (["quiz"] if (folder / "quiz.yml").is_file() else [])
+        + ["wrap_up"]
+    )
+    if nb_path.stem != "00-start":
+        assert kinds == expected_kinds, f"{nb_path.name}: parts out of the lesson rhythm"
+
+
+def _kind(cell_source: str) -> str:
+    last = cell_source.strip().splitlines()[-1]
+    match = re.search(r"\.([a-z_]+)\(", last)
+    return match.group(1) if match else last
 
 
 def test_no_spaces_checkpoints_or_stray_files():

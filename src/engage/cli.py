@@ -35,6 +35,26 @@ def check(root: Path | None = None) -> int:
     return 0
 
 
+def stats(root: Path | None = None) -> int:
+    """Print words of teaching text, scenarios, decision points and questions per module.
+
+    Args:
+        root: The repository root; found from the working directory if None.
+
+    Returns:
+        The exit code.
+    """
+    from engage.content import ContentError, repo_root
+    from engage.report import course_report, format_report
+
+    try:
+        print(format_report(course_report(root or repo_root())))
+    except (ContentError, FileNotFoundError) as exc:
+        print(f"engage stats: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def progress_export(output: Path | None = None) -> int:
     """Write the learner's progress to a file that ``progress import`` can restore.
 
@@ -127,6 +147,8 @@ def build_parser() -> argparse.ArgumentParser:
         "check", help="validate everything under modules/ (exit 1 on problems)"
     )
     p_check.add_argument("--root", type=Path, help="repository root (default: found from here)")
+    p_stats = sub.add_parser("stats", help="words, scenarios, decisions and questions per module")
+    p_stats.add_argument("--root", type=Path, help="repository root (default: found from here)")
     p_progress = sub.add_parser("progress", help="show, export or import learner progress")
     p_sub = p_progress.add_subparsers(dest="action", metavar="ACTION", required=True)
     p_sub.add_parser("show", help="print where progress is kept and what it holds")
@@ -150,6 +172,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "check":
         return check(args.root)
+    if args.command == "stats":
+        return stats(args.root)
     if args.command == "progress":
         if args.action == "show":
             return progress_show()
