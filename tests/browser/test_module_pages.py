@@ -20,13 +20,13 @@ MODULE_PAGES = sorted(
 ERROR_TEXT = re.compile(r"Traceback|Something went wrong|There was an error when executing")
 
 
-def open_module(page, server, module_id: str):  # noqa: ANN001
+def open_module(page, server, module_id: str):
     page.goto(server.url(f"voila/render/notebooks/{module_id}.ipynb"))
     page.wait_for_selector(".jupyter-widgets", state="visible", timeout=90_000)
     page.get_by_role("heading", name="Summary", level=2).wait_for(timeout=90_000)
 
 
-def first_scenario(page):  # noqa: ANN001
+def first_scenario(page):
     return page.locator(".engage-scenario").first
 
 

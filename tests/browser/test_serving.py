@@ -11,6 +11,7 @@ from pathlib import Path
 
 import psutil
 import pytest
+
 from tests.conftest import BIN, ROOT, Server, free_port, server_env, start_voila, wait_for_http
 
 pytestmark = pytest.mark.browser

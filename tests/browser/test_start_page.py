@@ -6,6 +6,7 @@ import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+
 from tests.conftest import START_PATH
 
 pytestmark = pytest.mark.browser
