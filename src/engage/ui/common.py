@@ -170,3 +170,19 @@ def described(widget: widgets.Widget, description: str, **style: Any) -> widgets
     if "description_width" in widget.style.keys:
         widget.style = {"description_width": "initial", **style}
     return widget
+
+
+def action_button(description: str) -> widgets.Button:
+    """Make a button sized to its label, aligned left, with a visible text description.
+
+    Args:
+        description: The button's label (also its accessible name).
+
+    Returns:
+        The button.
+    """
+    button = widgets.Button(
+        description=description, layout=widgets.Layout(width="auto", align_self="flex-start")
+    )
+    button.add_class("engage-action")
+    return button

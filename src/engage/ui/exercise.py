@@ -9,7 +9,15 @@ import ipywidgets as widgets
 
 from engage.exercise import DesignExercise, SortExercise, check_design, check_sort
 from engage.progress import ProgressStore
-from engage.ui.common import ErrorArea, described, esc, html_block, markdown_html, set_html
+from engage.ui.common import (
+    ErrorArea,
+    action_button,
+    described,
+    esc,
+    html_block,
+    markdown_html,
+    set_html,
+)
 
 
 class SortView:
@@ -54,9 +62,7 @@ class SortView:
             dropdown = described(widgets.Dropdown(options=options, value=""), f"Statement {n} is")
             self.rows[item.id] = dropdown
             parts.append(dropdown)
-        self.check_button = widgets.Button(
-            description="Check my sorting", layout=widgets.Layout(width="auto")
-        )
+        self.check_button = action_button("Check my sorting")
         self.check_button.on_click(self.errors.guard(lambda _: self.check()))
         self.result = html_block("")
         saved = (store.load().exercises.get(key) or {}).get("answers") or {}
@@ -162,9 +168,7 @@ class DesignView:
                             item.get(spec.id),
                         )
                     )
-        self.check_button = widgets.Button(
-            description="Check my design", layout=widgets.Layout(width="auto")
-        )
+        self.check_button = action_button("Check my design")
         self.check_button.on_click(self.errors.guard(lambda _: self.check()))
         self.result = html_block("")
         self.widget = widgets.VBox([*parts, self.check_button, self.result, self.errors.widget])

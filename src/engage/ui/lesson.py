@@ -14,6 +14,7 @@ from engage.exercise import SortExercise
 from engage.progress import ProgressStore
 from engage.ui.common import (
     ErrorArea,
+    action_button,
     esc,
     html_block,
     markdown_html,
@@ -243,11 +244,7 @@ class Lesson:
         """
         block = html_block("")
         status = html_block("")
-        button = widgets.Button(
-            description=f"Mark “{self.module.title}” as finished",
-            layout=widgets.Layout(width="auto"),
-            button_style="",
-        )
+        button = action_button(f"Mark “{self.module.title}” as finished")
 
         def render() -> None:
             m = self.module

@@ -13,6 +13,7 @@ from engage.progress import ProgressStore
 from engage.quiz import Question, Quiz, check_answer, score
 from engage.ui.common import (
     ErrorArea,
+    action_button,
     described,
     esc,
     html_block,
@@ -44,10 +45,12 @@ class QuestionView:
         )
         self.controls: list[widgets.Widget] = []
         label = f"Answer to question {number}"
+        options = list(question.options)
+        random.Random(f"options:{question.id}").shuffle(options)
         if question.type == "single":
             self.radio = described(
                 widgets.RadioButtons(
-                    options=[(o.text.for_profile(profile), o.id) for o in question.options],
+                    options=[(o.text.for_profile(profile), o.id) for o in options],
                     value=None,
                     layout=widgets.Layout(width="auto"),
                 ),
@@ -63,7 +66,7 @@ class QuestionView:
                     indent=False,
                     layout=widgets.Layout(width="auto"),
                 )
-                for o in question.options
+                for o in options
             }
             for box in self.boxes.values():
                 box.add_class("engage-options")
@@ -88,9 +91,7 @@ class QuestionView:
                 f"<p class='muted'>{esc(label)}: choose what comes first, second, and so on.</p>"
             )
             self.controls = [hint, *self.positions]
-        self.check = widgets.Button(
-            description=f"Check answer {number}", layout=widgets.Layout(width="auto")
-        )
+        self.check = action_button(f"Check answer {number}")
         self.check.on_click(quiz_view.errors.guard(lambda _: self.submit()))
         self.feedback = html_block("")
         self.widget = widgets.VBox([self.prompt, *self.controls, self.check, self.feedback])

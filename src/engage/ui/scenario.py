@@ -8,7 +8,15 @@ import ipywidgets as widgets
 
 from engage.progress import ProgressStore
 from engage.scenario import Play, Scenario, Step
-from engage.ui.common import ErrorArea, esc, html_block, markdown_html, markdown_inline, set_html
+from engage.ui.common import (
+    ErrorArea,
+    action_button,
+    esc,
+    html_block,
+    markdown_html,
+    markdown_inline,
+    set_html,
+)
 
 OUTCOME_WORDS = {
     "strong": "A strong outcome",
@@ -53,12 +61,8 @@ class ScenarioPlayer:
         self.scene = html_block("", label=f"Scenario: {scenario.title}")
         size = max((len(n.choices) for n in scenario.nodes.values()), default=1)
         self.buttons = [self._make_button(i) for i in range(size)]
-        self.back_button = widgets.Button(
-            description="Back one step", layout=widgets.Layout(width="auto")
-        )
-        self.restart_button = widgets.Button(
-            description="Start again", layout=widgets.Layout(width="auto")
-        )
+        self.back_button = action_button("Back one step")
+        self.restart_button = action_button("Start again")
         self.back_button.on_click(self.errors.guard(lambda _: self._do(self.play.back)))
         self.restart_button.on_click(self.errors.guard(lambda _: self._do(self.play.restart)))
         self.last_step: Step | None = self.play.steps[-1] if self.play.steps else None
