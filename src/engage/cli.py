@@ -156,6 +156,9 @@ def build_parser() -> argparse.ArgumentParser:
     p_export.add_argument("output", nargs="?", type=Path, help="file to write")
     p_import = p_sub.add_parser("import", help="merge a downloaded progress file")
     p_import.add_argument("source", type=Path, help="the file to import")
+    from engage.badges.cli import add_parser as add_badges_parser
+
+    add_badges_parser(sub)
     return parser
 
 
@@ -180,6 +183,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.action == "export":
             return progress_export(args.output)
         return progress_import(args.source)
+    if args.command == "badges":
+        from engage.badges.cli import run as run_badges
+
+        return run_badges(args)
     parser.print_help()
     return 0
 

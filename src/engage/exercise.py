@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
-from engage.content.schema import NonEmpty, Slug, Strict, Text
+from engage.content.schema import NonEmpty, Slug, Strict, Text, at
 
 # --------------------------------------------------------------------------- sorting
 
@@ -42,12 +42,12 @@ class SortExercise(Strict):
     @model_validator(mode="after")
     def _known_categories(self) -> SortExercise:
         known = {c.id for c in self.categories}
-        for item in self.items:
-            if item.category not in known:
-                raise ValueError(f"item '{item.id}' has unknown category '{item.category}'")
         ids = [i.id for i in self.items]
-        if len(set(ids)) != len(ids):
-            raise ValueError("item ids must be unique")
+        for i, item in enumerate(self.items):
+            if item.category not in known:
+                raise at(f"items[{i}].category", f"unknown category '{item.category}'")
+            if item.id in ids[:i]:
+                raise at(f"items[{i}].id", f"item id '{item.id}' is used twice")
         return self
 
 
@@ -149,15 +149,30 @@ class DesignExercise(Strict):
     def _rules_name_fields(self) -> DesignExercise:
         known = set(self.field_types())
         for i, rule in enumerate(self.rules):
-            for name in [rule.field, *(rule.plus), *([rule.limit] if rule.limit else [])]:
+            if rule.field not in known:
+                raise at(f"rules[{i}].field", f"unknown field '{rule.field}'")
+            for j, name in enumerate(rule.plus):
                 if name not in known:
-                    raise ValueError(f"rules[{i}] names unknown field '{name}'")
+                    raise at(f"rules[{i}].plus[{j}]", f"unknown field '{name}'")
+            if rule.limit and rule.limit not in known:
+                raise at(f"rules[{i}].limit", f"unknown field '{rule.limit}'")
             if rule.check == "range" and rule.min is None and rule.max is None:
-                raise ValueError(f"rules[{i}]: a range check needs min or max")
+                raise at(f"rules[{i}]", "a range check needs min or max")
             if rule.check == "sum-at-most" and not rule.limit:
-                raise ValueError(f"rules[{i}]: sum-at-most needs limit")
+                raise at(f"rules[{i}]", "sum-at-most needs limit")
             if rule.check == "min-lines" and rule.min is None:
-                raise ValueError(f"rules[{i}]: min-lines needs min")
+                raise at(f"rules[{i}]", "min-lines needs min")
+            for key in ("ok", "problem"):
+                for variant in ("default", "small_mid_rural", "large_urban", "academic"):
+                    text = getattr(getattr(rule, key), variant)
+                    for name in _placeholders(text or ""):
+                        if name not in PLACEHOLDERS:
+                            raise at(
+                                f"rules[{i}].{key}",
+                                f"unknown placeholder '{{{name}}}' (use "
+                                + ", ".join("{" + p + "}" for p in PLACEHOLDERS)
+                                + ")",
+                            )
         return self
 
     def field_types(self) -> dict[str, str]:
@@ -194,6 +209,18 @@ def _default(spec: FieldSpec) -> Any:
 
 Exercise = SortExercise | DesignExercise
 
+PLACEHOLDERS = ("value", "min", "max", "where", "total", "limit")
+"""The names a rule's messages may use in braces."""
+
+
+def _placeholders(text: str) -> list[str]:
+    import string
+
+    try:
+        return [name for _, name, _, _ in string.Formatter().parse(text) if name]
+    except ValueError:
+        return ["(unbalanced braces)"]
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -211,11 +238,18 @@ YES_NO_START = re.compile(
 )
 
 
-def _values(design: dict[str, Any], path: str) -> list[tuple[str, Any]]:
+def _values(exercise: DesignExercise, design: dict[str, Any], path: str) -> list[tuple[str, Any]]:
     if "." in path:
         group, name = path.split(".", 1)
+        labels = {g.id: g.item_label for g in exercise.groups}
         items = design.get(group) or []
-        return [(f"{group} {i + 1}", (item or {}).get(name)) for i, item in enumerate(items)]
+        return [
+            (
+                f"{labels.get(group, group)} {i + 1}",
+                (item or {}).get(name) if isinstance(item, dict) else None,
+            )
+            for i, item in enumerate(items)
+        ]
     return [(path, design.get(path))]
 
 
@@ -224,8 +258,11 @@ def _number(value: Any) -> int | None:
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value.strip())
+    if isinstance(value, str):
+        try:
+            return int(value.strip())
+        except ValueError:
+            return None
     return None
 
 
@@ -246,33 +283,38 @@ def check_design(
     for rule in exercise.rules:
         ok_text = rule.ok.for_profile(profile)
         bad_text = rule.problem.for_profile(profile)
+        fill = {
+            "value": "",
+            "min": rule.min,
+            "max": rule.max,
+            "where": rule.field,
+            "total": "",
+            "limit": "",
+        }
         if rule.check == "sum-at-most":
             total = sum(
                 _number(v) or 0
                 for name in [rule.field, *rule.plus]
-                for _, v in _values(design, name)
+                for _, v in _values(exercise, design, name)
             )
             limit = _number(design.get(rule.limit or "")) or 0
             ok = total <= limit
-            findings.append(
-                Finding(
-                    ok,
-                    rule.principle,
-                    (ok_text if ok else bad_text).format(total=total, limit=limit),
-                    rule.field,
-                )
+            text = (ok_text if ok else bad_text).format_map(
+                {**fill, "total": total, "limit": limit}
             )
+            findings.append(Finding(ok, rule.principle, text, rule.field))
             continue
-        values = _values(design, rule.field)
+        values = _values(exercise, design, rule.field)
         if rule.check == "distinct":
             texts = [str(v).strip().lower() for _, v in values if str(v or "").strip()]
             ok = len(texts) == len(set(texts))
-            findings.append(Finding(ok, rule.principle, ok_text if ok else bad_text, rule.field))
+            text = (ok_text if ok else bad_text).format_map(fill)
+            findings.append(Finding(ok, rule.principle, text, rule.field))
             continue
         for where, value in values:
             ok = _holds(rule, value)
-            text = (ok_text if ok else bad_text).format(
-                value=value if value is not None else "", min=rule.min, max=rule.max, where=where
+            text = (ok_text if ok else bad_text).format_map(
+                {**fill, "value": value if value is not None else "", "where": where}
             )
             findings.append(Finding(ok, rule.principle, text, where))
     return findings

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
-from engage.content.schema import NonEmpty, Slug, Strict, Text
+from engage.content.schema import NonEmpty, Slug, Strict, Text, at
 
 
 class Option(Strict):
@@ -45,13 +45,13 @@ class Question(Strict):
                 raise ValueError("an order question has items, not options")
             if self.explanation is None:
                 raise ValueError("an order question needs an explanation")
-            _unique([i.id for i in self.items], "item")
+            _unique([i.id for i in self.items], "item", "items")
             return self
         if self.items:
             raise ValueError(f"a {self.type} question has options, not items")
         if len(self.options) < 2:
             raise ValueError("a question needs at least two options")
-        _unique([o.id for o in self.options], "option")
+        _unique([o.id for o in self.options], "option", "options")
         correct = sum(o.correct for o in self.options)
         if self.type == "single" and correct != 1:
             raise ValueError(
@@ -62,10 +62,10 @@ class Question(Strict):
         return self
 
 
-def _unique(ids: list[str], what: str) -> None:
-    dupes = sorted({i for i in ids if ids.count(i) > 1})
-    if dupes:
-        raise ValueError(f"{what} id '{dupes[0]}' is used twice")
+def _unique(ids: list[str], what: str, key: str) -> None:
+    for i, value in enumerate(ids):
+        if value in ids[:i]:
+            raise at(f"{key}[{i}].id", f"{what} id '{value}' is used twice")
 
 
 class Quiz(Strict):
@@ -79,7 +79,7 @@ class Quiz(Strict):
 
     @model_validator(mode="after")
     def _unique_questions(self) -> Quiz:
-        _unique([q.id for q in self.questions], "question")
+        _unique([q.id for q in self.questions], "question", "questions")
         return self
 
     def question(self, question_id: str) -> Question:
@@ -174,7 +174,10 @@ def check_answer(question: Question, answer: Any, profile: str | None = None) ->
             if missed:
                 parts.append(f"{missed} right option{'s' if missed > 1 else ''} not chosen")
             if wrong:
-                parts.append(f"{wrong} option{'s' if wrong > 1 else ''} chosen that do not fit")
+                parts.append(
+                    f"{wrong} option{'s' if wrong > 1 else ''} chosen that "
+                    f"{'do' if wrong > 1 else 'does'} not fit"
+                )
             summary = "Not quite: " + " and ".join(parts) + "."
         return Feedback(ok, summary, details)
     order = [i.id for i in question.items]

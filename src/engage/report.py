@@ -11,7 +11,7 @@ from engage.content import load_course, load_module
 from engage.content.schema import Module, Text
 from engage.scenario import scenario_stats, shortest_path_length
 
-WORD = re.compile(r"[A-Za-z0-9’'-]+")
+WORD = re.compile(r"[A-Za-z0-9\u2019'-]+")
 
 
 @dataclass(frozen=True)
@@ -73,8 +73,15 @@ def module_report(module_id: str, root: Path) -> ModuleReport:
     scenarios = []
     for scenario in activities.scenarios.values():
         stats = scenario_stats(scenario)
-        scenarios.append((scenario.id, stats["decision_points"], stats["endings"],
-                          shortest_path_length(scenario), list(scenario.profiles)))
+        scenarios.append(
+            (
+                scenario.id,
+                stats["decision_points"],
+                stats["endings"],
+                shortest_path_length(scenario),
+                list(scenario.profiles),
+            )
+        )
     exercise = activities.exercise
     return ModuleReport(
         module_id,
@@ -113,11 +120,15 @@ def format_report(reports: list[ModuleReport]) -> str:
     """
     lines = []
     for r in reports:
-        lines.append(f"{r.module_id}: {r.words} words of teaching text, "
-                     f"{len(r.scenarios)} scenarios, {r.questions} self-check questions"
-                     + (f", exercise {r.exercise}" if r.exercise else ""))
+        lines.append(
+            f"{r.module_id}: {r.words} words of teaching text, "
+            f"{len(r.scenarios)} scenarios, {r.questions} self-check questions"
+            + (f", exercise {r.exercise}" if r.exercise else "")
+        )
         for sid, decisions, endings, shortest, profiles in r.scenarios:
             tailored = ", ".join(profiles) if profiles else "all profiles alike"
-            lines.append(f"    scenario {sid}: {decisions} decision points, {endings} endings, "
-                         f"shortest path {shortest} decisions, tailored for {tailored}")
+            lines.append(
+                f"    scenario {sid}: {decisions} decision points, {endings} endings, "
+                f"shortest path {shortest} decisions, tailored for {tailored}"
+            )
     return "\n".join(lines)

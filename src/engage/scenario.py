@@ -162,6 +162,12 @@ def check_scenario(scenario: Scenario) -> list[GraphProblem]:
                     problems.append(
                         GraphProblem((*loc, "scores", key), f"unknown dimension '{key}'")
                     )
+            for key in choice.add:
+                initial = scenario.state.get(key)
+                if key in variables and (not isinstance(initial, int) or isinstance(initial, bool)):
+                    problems.append(
+                        GraphProblem((*loc, "add", key), f"'{key}' is not a number: use set")
+                    )
             for part in ("set", "add", "when"):
                 for key in getattr(choice, part) or {}:
                     if key not in variables:
@@ -349,7 +355,7 @@ class Play:
                     return False
                 if expected.max is not None and actual > expected.max:
                     return False
-            elif actual != expected:
+            elif type(actual) is not type(expected) or actual != expected:
                 return False
         return True
 

@@ -137,10 +137,12 @@ def _check_activities(root: Path, module: Module) -> list[Problem]:
                 )
             )
         elif len(activities.quiz.questions) < MIN_QUIZ_QUESTIONS:
+            quiz_file = root / "modules" / module.id / "quiz.yml"
+            line, _ = line_of(read_yaml(quiz_file, folder + "/quiz.yml"), ("questions",))
             problems.append(
                 Problem(
                     folder + "/quiz.yml",
-                    None,
+                    line,
                     "questions",
                     f"a self-check needs at least {MIN_QUIZ_QUESTIONS} questions, "
                     f"has {len(activities.quiz.questions)}",

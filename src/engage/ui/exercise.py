@@ -223,9 +223,18 @@ class DesignView:
         """
         findings = check_design(self.exercise, self.design(), self.profile)
         good = sum(f.ok for f in findings)
+        labels = {f.id: f.label for f in self.exercise.fields}
+        labels.update({g.id: g.label for g in self.exercise.groups})
+        labels.update(
+            {
+                f"{g.id}.{f.id}": f"{g.label}: {f.label}"
+                for g in self.exercise.groups
+                for f in g.fields
+            }
+        )
         items = "".join(
             f"<li><strong>{'Fits' if f.ok else 'Reconsider'}: {esc(f.principle)}</strong> "
-            f"({esc(f.where)}). {markdown_html(f.message)}</li>"
+            f"({esc(labels.get(f.where, f.where))}). {markdown_html(f.message)}</li>"
             for f in findings
         )
         set_html(

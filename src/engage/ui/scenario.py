@@ -118,8 +118,10 @@ class ScenarioPlayer:
         """
         step = self.play.choose(choice_id)
         self.last_step = step
-        self._save()
-        self.render()
+        try:
+            self._save()
+        finally:
+            self.render()
         if self.buttons and not self.play.finished:
             self.buttons[0].focus()
         return step
@@ -127,8 +129,10 @@ class ScenarioPlayer:
     def _do(self, action: Callable[[], None]) -> None:
         action()
         self.last_step = self.play.steps[-1] if self.play.steps else None
-        self._save()
-        self.render()
+        try:
+            self._save()
+        finally:
+            self.render()
 
     def _save(self) -> None:
         if self.play.finished:
