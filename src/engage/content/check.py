@@ -66,6 +66,10 @@ def check_course(root: Path) -> list[Problem]:
             )
     if course is not None:
         problems.extend(_check_map(root, course, modules))
+        if (modules_dir / "badges.yml").is_file():
+            from engage.badges.achievements import check_badges
+
+            problems.extend(check_badges(root))
     for notebook in sorted((root / "notebooks").glob("*.ipynb")):
         if not (modules_dir / notebook.stem).is_dir():
             problems.append(
