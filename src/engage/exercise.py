@@ -121,14 +121,28 @@ class GroupSpec(Strict):
 class Rule(Strict):
     """A check of a design, with the principle it protects and what to say."""
 
-    check: Literal["range", "required", "open-question", "distinct", "sum-at-most", "min-lines"]
+    check: Literal[
+        "range",
+        "required",
+        "open-question",
+        "distinct",
+        "sum-at-most",
+        "time-budget",
+        "min-lines",
+        "not-opposites",
+    ]
     field: NonEmpty = Field(description="a field id, or group.field for every item of a group")
     min: int | None = None
     max: int | None = None
     limit: NonEmpty | None = Field(
         default=None, description="for sum-at-most: the field to stay within"
     )
-    plus: list[NonEmpty] = Field(default_factory=list, description="for sum-at-most: fields added")
+    plus: list[NonEmpty] = Field(
+        default_factory=list, description="for sum-at-most and time-budget: fields added"
+    )
+    times: list[NonEmpty] = Field(
+        default_factory=list, description="for time-budget: fields multiplied with field"
+    )
     principle: NonEmpty
     ok: Text
     problem: Text
@@ -151,9 +165,17 @@ class DesignExercise(Strict):
         for i, rule in enumerate(self.rules):
             if rule.field not in known:
                 raise at(f"rules[{i}].field", f"unknown field '{rule.field}'")
-            for j, name in enumerate(rule.plus):
-                if name not in known:
-                    raise at(f"rules[{i}].plus[{j}]", f"unknown field '{name}'")
+            for part in ("plus", "times"):
+                for j, name in enumerate(getattr(rule, part)):
+                    if name not in known:
+                        raise at(f"rules[{i}].{part}[{j}]", f"unknown field '{name}'")
+            if rule.check == "time-budget" and not (rule.limit and rule.times):
+                raise at(f"rules[{i}]", "time-budget needs times and limit")
+            if rule.check == "not-opposites" and "." not in rule.field:
+                raise at(
+                    f"rules[{i}].field",
+                    "not-opposites compares the items of a group: name it as group.field",
+                )
             if rule.limit and rule.limit not in known:
                 raise at(f"rules[{i}].limit", f"unknown field '{rule.limit}'")
             if rule.check == "range" and rule.min is None and rule.max is None:
@@ -291,6 +313,26 @@ def check_design(
             "total": "",
             "limit": "",
         }
+        if rule.check == "time-budget":
+            product = _number(design.get(rule.field)) or 0
+            for name in rule.times:
+                product *= _number(design.get(name)) or 0
+            total = product + sum(_number(design.get(name)) or 0 for name in rule.plus)
+            limit = _number(design.get(rule.limit or "")) or 0
+            ok = total <= limit
+            text = (ok_text if ok else bad_text).format_map(
+                {**fill, "total": total, "limit": limit}
+            )
+            findings.append(Finding(ok, rule.principle, text, rule.field))
+            continue
+        if rule.check == "not-opposites":
+            values = _values(exercise, design, rule.field)
+            pair = _opposite_pair(values)
+            where = f"{pair[0]} and {pair[1]}" if pair else rule.field
+            ok = pair is None
+            text = (ok_text if ok else bad_text).format_map({**fill, "where": where})
+            findings.append(Finding(ok, rule.principle, text, where))
+            continue
         if rule.check == "sum-at-most":
             total = sum(
                 _number(v) or 0
@@ -318,6 +360,86 @@ def check_design(
             )
             findings.append(Finding(ok, rule.principle, text, where))
     return findings
+
+
+POLARITY_WORDS = frozenset(
+    [
+        "more",
+        "less",
+        "fewer",
+        "increase",
+        "increased",
+        "decrease",
+        "decreased",
+        "raise",
+        "lower",
+        "higher",
+        "expand",
+        "cut",
+        "cuts",
+        "reduce",
+        "reduced",
+        "add",
+        "remove",
+        "for",
+        "against",
+        "pro",
+        "anti",
+        "no",
+        "not",
+        "non",
+        "yes",
+        "keep",
+        "stop",
+        "start",
+        "allow",
+        "ban",
+        "support",
+        "oppose",
+        "open",
+        "close",
+        "build",
+        "dont",
+        "don't",
+        "do",
+        "nothing",
+        "tougher",
+        "softer",
+        "stricter",
+        "looser",
+        "bigger",
+        "smaller",
+        "strengthen",
+        "weaken",
+        "grow",
+        "shrink",
+        "fund",
+        "defund",
+        "end",
+        "continue",
+    ]
+)
+
+
+def _content_words(label: str) -> frozenset[str]:
+    words = re.findall(r"[a-z0-9']+", label.lower())
+    return frozenset(w for w in words if w not in POLARITY_WORDS and w not in STOP_WORDS)
+
+
+STOP_WORDS = frozenset(
+    ["a", "an", "the", "of", "to", "in", "on", "and", "or", "our", "we", "us", "it", "is", "be"]
+)
+
+
+def _opposite_pair(values: list[tuple[str, Any]]) -> tuple[str, str] | None:
+    """Find two labels that say the same thing with opposite polarity words."""
+    labelled = [(where, str(v or "")) for where, v in values if str(v or "").strip()]
+    for i, (where_a, a) in enumerate(labelled):
+        for where_b, b in labelled[i + 1 :]:
+            words_a, words_b = _content_words(a), _content_words(b)
+            if words_a and words_a == words_b and a.strip().lower() != b.strip().lower():
+                return where_a, where_b
+    return None
 
 
 def _holds(rule: Rule, value: Any) -> bool:

@@ -120,6 +120,72 @@ class Resource(Strict):
     note: Text | None = None
 
 
+class RubricLevel(Strict):
+    """One level of a rubric criterion, e.g. "Thorough: 2 points"."""
+
+    name: NonEmpty
+    points: Annotated[int, Field(ge=0, le=100)]
+    descriptor: NonEmpty
+
+
+class Criterion(Strict):
+    """A rubric criterion with its levels, best first."""
+
+    name: NonEmpty
+    levels: Annotated[list[RubricLevel], Field(min_length=2)]
+
+    @model_validator(mode="after")
+    def _levels_descend(self) -> Criterion:
+        points = [level.points for level in self.levels]
+        for i in range(1, len(points)):
+            if points[i] >= points[i - 1]:
+                raise at(f"levels[{i}].points", "levels go from most to fewest points")
+        if points[-1] != 0:
+            raise at(f"levels[{len(points) - 1}].points", "the last level is worth 0 points")
+        return self
+
+
+class ReflectionPrompt(Strict):
+    """A reflection question, graded by hand against its rubric."""
+
+    id: Slug
+    prompt: Text
+    points: Annotated[int, Field(ge=1, le=100)]
+    min_words: Annotated[int, Field(ge=1, le=2000)]
+    criteria: Annotated[list[Criterion], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _points_add_up(self) -> ReflectionPrompt:
+        top = sum(c.levels[0].points for c in self.criteria)
+        if top != self.points:
+            raise at(
+                "points",
+                f"points is {self.points} but the rubric's top levels add up to {top}",
+            )
+        return self
+
+
+class Reflection(Strict):
+    """A module's reflection assignment: prompts that apply the model to the learner's library."""
+
+    title: NonEmpty
+    intro: Text
+    prompts: Annotated[list[ReflectionPrompt], Field(min_length=2, max_length=3)]
+
+    @model_validator(mode="after")
+    def _unique_prompts(self) -> Reflection:
+        ids = [p.id for p in self.prompts]
+        for i, prompt_id in enumerate(ids):
+            if prompt_id in ids[:i]:
+                raise at(f"prompts[{i}].id", f"prompt id '{prompt_id}' is used twice")
+        return self
+
+    @property
+    def total_points(self) -> int:
+        """The points of all prompts together."""
+        return sum(p.points for p in self.prompts)
+
+
 class Module(Strict):
     """A course module: the lesson skeleton shared by every notebook."""
 
@@ -135,6 +201,7 @@ class Module(Strict):
     takeaways: Text
     whats_next: Text
     resources: list[Resource] = []
+    reflection: Reflection | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Module:
