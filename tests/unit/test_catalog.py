@@ -53,8 +53,10 @@ def test_only_built_modules_have_links(course: Course):
 
 def test_half_built_modules_are_not_linked(course: Course, tmp_path: Path):
     """Is a module with only its content, or only its notebook, shown without a link?"""
-    shutil.copytree(REPO / "modules", tmp_path / "modules")
-    shutil.copytree(REPO / "notebooks", tmp_path / "notebooks")
+    (tmp_path / "notebooks").mkdir()
+    shutil.copytree(REPO / "modules" / "00-start", tmp_path / "modules" / "00-start")
+    shutil.copy(REPO / "modules" / "course.yml", tmp_path / "modules" / "course.yml")
+    shutil.copy(REPO / "notebooks" / "00-start.ipynb", tmp_path / "notebooks" / "00-start.ipynb")
     (tmp_path / "modules" / "01-turning-outward").mkdir()
     (tmp_path / "modules" / "01-turning-outward" / "module.yml").write_text("schema_version: 1\n")
     (tmp_path / "notebooks" / "02-choosing-a-model.ipynb").write_text("{}")

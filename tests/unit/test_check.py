@@ -14,11 +14,17 @@ REPO = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def course(tmp_path: Path) -> Path:
-    """A throwaway copy of the course's modules/ and notebooks/ folders."""
+    """A throwaway course: the real course map and start module, no lesson modules yet."""
     root = tmp_path / "course"
-    shutil.copytree(REPO / "modules", root / "modules")
-    shutil.copytree(REPO / "notebooks", root / "notebooks")
+    (root / "notebooks").mkdir(parents=True)
+    (root / "modules").mkdir()
+    shutil.copy(REPO / "modules" / "course.yml", root / "modules" / "course.yml")
+    shutil.copytree(REPO / "modules" / "00-start", root / "modules" / "00-start")
+    shutil.copy(REPO / "notebooks" / "00-start.ipynb", root / "notebooks" / "00-start.ipynb")
     return root
+
+
+LESSON_TEMPLATE = REPO / "modules" / "04-world-cafe"
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -37,11 +43,17 @@ def line_of(path: Path, needle: str, after: str | None = None) -> int:
 
 
 def add_module(root: Path, module_id: str, *, notebook: bool = True) -> Path:
-    """Copy 00-start as a new, valid module folder (and notebook)."""
+    """Copy 00-start as a new, valid lesson module (with a lesson's activities and notebook)."""
     folder = root / "modules" / module_id
     shutil.copytree(root / "modules" / "00-start", folder)
     edit(folder / "module.yml", "id: 00-start", f"id: {module_id}")
     edit(folder / "module.yml", "number: 0", f"number: {int(module_id[:2])}")
+    shutil.copytree(LESSON_TEMPLATE / "scenarios", folder / "scenarios")
+    shutil.copy(LESSON_TEMPLATE / "quiz.yml", folder / "quiz.yml")
+    template = (LESSON_TEMPLATE / "module.yml").read_text(encoding="utf-8")
+    reflection = template[template.index("\nreflection:") :]
+    with (folder / "module.yml").open("a", encoding="utf-8") as handle:
+        handle.write(reflection)
     if notebook:
         shutil.copy(
             root / "notebooks" / "00-start.ipynb", root / "notebooks" / f"{module_id}.ipynb"
