@@ -14,7 +14,7 @@ from engage.content import load_module
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 ALL_NOTEBOOKS = NOTEBOOKS + sorted((ROOT / "benchmarks").rglob("*.ipynb"))
-MAX_CODE_LINES = 15
+MAX_CODE_LINES = 16  # "about fifteen": one line per part of a lesson page
 
 
 def tracked_paths() -> list[Path]:
@@ -91,16 +91,39 @@ def test_notebook_follows_the_lesson_skeleton(nb_path: Path):
     assert sorted(played) == scenarios, f"{nb_path.name} plays {played}, folder has {scenarios}"
     folder = ROOT / "modules" / nb_path.stem
     kinds = [_kind(c) for c in calls]
-    expected_kinds = (
-        ["overview"]
-        + ["section"] * len(expected)
-        + ["scenario"] * len(scenarios)
-        + (["exercise"] if (folder / "exercise.yml").is_file() else [])
-        + (["quiz"] if (folder / "quiz.yml").is_file() else [])
-        + ["wrap_up"]
-    )
     if nb_path.stem != "00-start":
-        assert kinds == expected_kinds, f"{nb_path.name}: parts out of the lesson rhythm"
+        assert_lesson_rhythm(nb_path.name, kinds, folder, len(expected), len(scenarios))
+
+
+TOOLS = {
+    "exercise",
+    "asset_map",
+    "stakeholder_grid",
+    "partner_network",
+    "coalition_stage",
+    "chooser",
+    "planner",
+    "plan_document",
+}
+
+
+def assert_lesson_rhythm(
+    name: str, kinds: list[str], folder: Path, sections: int, scenarios: int
+) -> None:
+    """Overview, lesson sections, scenarios, hands-on tools, self-check, reflection, take-away."""
+    order = ["overview", "section", "scenario", "tool", "quiz", "reflection", "wrap_up"]
+    ranks = [
+        order.index("tool" if k in TOOLS else k) if (k in TOOLS or k in order) else -1
+        for k in kinds
+    ]
+    assert -1 not in ranks, f"{name}: unknown part {kinds[ranks.index(-1)]}"
+    assert ranks == sorted(ranks), f"{name}: parts out of the lesson rhythm: {kinds}"
+    assert kinds.count("overview") == 1 and kinds.count("wrap_up") == 1
+    assert kinds.count("section") == sections and kinds.count("scenario") == scenarios
+    assert ("exercise" in kinds) == (folder / "exercise.yml").is_file(), f"{name}: exercise"
+    assert ("quiz" in kinds) == (folder / "quiz.yml").is_file(), f"{name}: self-check"
+    module = load_module(folder.name, ROOT)
+    assert ("reflection" in kinds) == (module.reflection is not None), f"{name}: reflection"
 
 
 def _kind(cell_source: str) -> str:

@@ -159,6 +159,9 @@ def build_parser() -> argparse.ArgumentParser:
     from engage.badges.cli import add_parser as add_badges_parser
 
     add_badges_parser(sub)
+    from engage.grading.cli import add_parsers as add_grading_parsers
+
+    add_grading_parsers(sub)
     return parser
 
 
@@ -187,6 +190,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from engage.badges.cli import run as run_badges
 
         return run_badges(args)
+    if args.command in ("assignments", "collect", "grade"):
+        from engage.grading.cli import run as run_grading
+
+        return run_grading(args)
     parser.print_help()
     return 0
 

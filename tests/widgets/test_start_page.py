@@ -265,15 +265,11 @@ def test_no_link_to_a_missing_notebook(store: ProgressStore, tmp_path: Path):
     root = tmp_path / "course"
     shutil.copytree(REPO / "modules", root / "modules")
     shutil.copytree(REPO / "notebooks", root / "notebooks")
-    unbuilt = [
-        e.id
-        for e in COURSE.course_map
-        if not (root / "modules" / e.id).exists()
-        and not (root / "notebooks" / f"{e.id}.ipynb").exists()
-    ]
-    folder_only, notebook_only = unbuilt[0], unbuilt[1]
-    (root / "modules" / folder_only).mkdir()
+    folder_only, notebook_only = COURSE.course_map[1].id, COURSE.course_map[2].id
+    (root / "notebooks" / f"{folder_only}.ipynb").unlink(missing_ok=True)
+    (root / "modules" / folder_only).mkdir(exist_ok=True)
     (root / "modules" / folder_only / "module.yml").write_text("schema_version: 1\n")
+    shutil.rmtree(root / "modules" / notebook_only, ignore_errors=True)
     (root / "notebooks" / f"{notebook_only}.ipynb").write_text("{}")
     page = build(store, root)
     page.page.profile_picker.value = "large-urban"

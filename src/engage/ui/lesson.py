@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 
@@ -22,6 +23,9 @@ from engage.ui.common import (
     page_css,
     set_html,
 )
+
+if TYPE_CHECKING:
+    from engage.ui.mapping import CoalitionStageView, MapView
 
 
 class Lesson:
@@ -131,6 +135,166 @@ class Lesson:
             raise KeyError(f"{self.module.id} has no exercise.yml")
         view_class = SortView if isinstance(exercise, SortExercise) else DesignView
         view = view_class(self.module.id, exercise, self.store, self.profile, ErrorArea())
+        self.views.append(view)
+        return view.widget
+
+    def asset_map(self) -> widgets.Widget:
+        """Show the community asset map tool, with the learner's saved map restored.
+
+        Returns:
+            The widget to display.
+        """
+        from engage.ui.mapping import AssetMapper
+
+        return self._map_view(AssetMapper, "assets")
+
+    def stakeholder_grid(self) -> widgets.Widget:
+        """Show the stakeholder power/interest grid tool, with the saved ratings restored.
+
+        Returns:
+            The widget to display.
+        """
+        from engage.ui.mapping import StakeholderGridView
+
+        return self._map_view(StakeholderGridView, "stakeholders")
+
+    def partner_network(self) -> widgets.Widget:
+        """Show the partner network tool, with the saved partners and relationships restored.
+
+        Returns:
+            The widget to display.
+        """
+        from engage.ui.mapping import PartnerNetworkView
+
+        return self._map_view(PartnerNetworkView, "partners")
+
+    def coalition_stage(self) -> widgets.Widget:
+        """Show the coalition stage self-assessment, with the saved answers restored.
+
+        Returns:
+            The widget to display.
+
+        Raises:
+            engage.content.ContentError: If ``coalition-stages.yml`` is missing or invalid.
+        """
+        from engage.mapping import load_coalition_stages
+        from engage.ui.mapping import CoalitionStageView
+
+        view = CoalitionStageView(
+            f"{self.module.id}/coalition",
+            load_coalition_stages(self.root),
+            self.store,
+            self.profile,
+            ErrorArea(),
+        )
+        self._follow_profile(view)
+        return view.widget
+
+    def _map_view(self, view_class: type[MapView[Any]], kind: str) -> widgets.Widget:
+        """Build one mapping tool on this module's progress key and sample data folder."""
+        view = view_class(
+            f"{self.module.id}/{kind}",
+            self.store,
+            self.profile,
+            self.root / "modules" / self.module.id / "data",
+            ErrorArea(),
+        )
+        self._follow_profile(view)
+        return view.widget
+
+    def _follow_profile(self, view: MapView[Any] | CoalitionStageView) -> None:
+        """Keep a mapping view's profile in step with the learner's."""
+        self.views.append(view)
+        self._renderers.append(lambda: view.set_profile(self.profile))
+
+    def reflection(self) -> widgets.Widget:
+        """Show the module's reflection: answers saved as drafts, downloadable for grading.
+
+        The download also carries the module's exercise result, so a change to the
+        exercise shown earlier on the page refreshes the download.
+
+        Returns:
+            The widget to display.
+
+        Raises:
+            KeyError: If the module has no reflection.
+        """
+        from engage.ui.exercise import DesignView, SortView
+        from engage.ui.reflection import ReflectionBox
+
+        box = ReflectionBox(self.module, self.store, self.profile, self.root, ErrorArea())
+        for view in self.views:
+            if isinstance(view, SortView | DesignView):
+                previous = view.on_change
+
+                def chained(previous: Callable[[], None] | None = previous) -> None:
+                    if previous is not None:
+                        previous()
+                    box.errors.guard(box.refresh_download)()
+
+                view.on_change = chained
+        self.views.append(box)
+        return box.widget
+
+    def chooser(self) -> widgets.Widget:
+        """Show the model chooser, with the learner's saved situation restored.
+
+        Returns:
+            The widget to display.
+        """
+        from engage.planning.methods import load_methods
+        from engage.ui.chooser import ChooserView
+
+        view = ChooserView(
+            f"{self.module.id}/chooser",
+            load_methods(self.root),
+            self.store,
+            self.profile,
+            ErrorArea(),
+            profile_names={p.id: p.name for p in self.course.profiles},
+            module_titles={e.id: e.title for e in self.course.course_map},
+            root=self.root,
+            on_change=self.update_completion,
+        )
+        for other in self.views:
+            suggest = getattr(other, "suggest", None)
+            if callable(suggest):
+                view.listeners.append(suggest)
+        self.views.append(view)
+        return view.widget
+
+    def planner(self, *, capstone: bool = False) -> widgets.Widget:
+        """Show the session planner, with the learner's saved plan restored.
+
+        Args:
+            capstone: Also ask for the learner's issue, and offer one plan document with
+                the chooser's answer, the stakeholder grid, the plan and the reflection.
+
+        Returns:
+            The widget to display.
+        """
+        from engage.planning.methods import load_methods
+        from engage.ui.chooser import ChooserView
+        from engage.ui.planner import PlannerView
+
+        choosers = [v for v in self.views if isinstance(v, ChooserView)]
+        view = PlannerView(
+            f"{self.module.id}/planner",
+            load_methods(self.root),
+            self.store,
+            self.profile,
+            ErrorArea(),
+            capstone=capstone,
+            chooser_key=choosers[0].key if choosers else None,
+            reflection=self.module.reflection,
+            reflection_key=self.module.id,
+            stakeholders_key=f"{self.module.id}/stakeholders",
+            on_change=self.update_completion,
+        )
+        for chooser in choosers:
+            chooser.listeners.append(view.suggest)
+            if chooser.recommendation is not None:
+                view.suggest(chooser.recommendation)
         self.views.append(view)
         return view.widget
 

@@ -1,0 +1,1 @@
+"""Tests of the nbgrader reflection assignments: build, collect, grade, feedback, export."""
