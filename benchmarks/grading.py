@@ -58,8 +58,13 @@ def prepare(work: Path, assignment: str, n: int) -> Path:
     clear_cache()
     build_assignments(work)
     course = work / "assignments"
-    run = subprocess.run([str(BIN / "nbgrader"), "generate_assignment", assignment, "--force"],
-                         cwd=course, env=env(), capture_output=True, text=True)
+    run = subprocess.run(
+        [str(BIN / "nbgrader"), "generate_assignment", assignment, "--force"],
+        cwd=course,
+        env=env(),
+        capture_output=True,
+        text=True,
+    )
     if run.returncode:
         sys.exit(f"generate_assignment failed:\n{run.stderr[-2000:]}")
     module = load_module(assignment, work)
@@ -70,8 +75,7 @@ def prepare(work: Path, assignment: str, n: int) -> Path:
         if hasattr(spec.exercise, "items"):
             items = [i.id for i in spec.exercise.items]
             category = spec.exercise.categories[0].id
-            exercise = {"answers": dict.fromkeys(items, category), "right": 1,
-                        "total": len(items)}
+            exercise = {"answers": dict.fromkeys(items, category), "right": 1, "total": len(items)}
         else:
             design = spec.exercise.blank()
             exercise = {"design": design, "fits": 1, "checks": len(spec.exercise.rules)}
@@ -84,9 +88,13 @@ def prepare(work: Path, assignment: str, n: int) -> Path:
             for p in module.reflection.prompts:
                 words = p.min_words + 5 if kind == "complete" else max(1, p.min_words // 3)
                 answers[p.id] = " ".join(f"word{j}" for j in range(words))
-        data = fill_reflection(release, assignment_id=assignment, answers=answers,
-                               learner_name=f"Learner {i:03d}",
-                               exercise=exercise if kind == "complete" else None)
+        data = fill_reflection(
+            release,
+            assignment_id=assignment,
+            answers=answers,
+            learner_name=f"Learner {i:03d}",
+            exercise=exercise if kind == "complete" else None,
+        )
         folder = course / "submitted" / f"learner-{i:03d}" / assignment
         folder.mkdir(parents=True)
         (folder / f"{assignment}-reflection.ipynb").write_bytes(data)
@@ -106,12 +114,14 @@ def state(course: Path, assignment: str) -> dict:
         for sub in gb.find_assignment(assignment).submissions:
             out[sub.student.id] = sorted(
                 (g.name, g.auto_score, g.needs_manual_grade)
-                for nb in sub.notebooks for g in nb.grades
+                for nb in sub.notebooks
+                for g in nb.grades
             )
     return out
 
 
 def timed(args: list[str], cwd: Path) -> float:
+    """Run a command to completion and return its wall time; stop on failure."""
     started = time.perf_counter()
     run = subprocess.run(args, cwd=cwd, env=env(), capture_output=True, text=True)
     took = time.perf_counter() - started
@@ -121,6 +131,7 @@ def timed(args: list[str], cwd: Path) -> float:
 
 
 def main() -> int:
+    """Run the benchmark and print the figures; return the exit code."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=40, help="submissions (default 40)")
     parser.add_argument("--jobs", type=int, default=2, help="engage grade processes")
@@ -143,21 +154,38 @@ def main() -> int:
             shutil.copytree(base, copies[who])
         for who in order:
             if who == "nbgrader":
-                took = timed([str(BIN / "nbgrader"), "autograde", args.assignment],
-                             copies[who])
+                took = timed([str(BIN / "nbgrader"), "autograde", args.assignment], copies[who])
                 plain_times.append(took)
             else:
-                took = timed([str(BIN / "engage"), "grade", args.assignment, "--jobs",
-                              str(args.jobs), "--course", str(copies[who])], copies[who])
+                took = timed(
+                    [
+                        str(BIN / "engage"),
+                        "grade",
+                        args.assignment,
+                        "--jobs",
+                        str(args.jobs),
+                        "--course",
+                        str(copies[who]),
+                    ],
+                    copies[who],
+                )
                 engage_times.append(took)
-            print(f"repeat {repeat + 1}: {who:<8} {took:6.1f} s "
-                  f"({took / args.n:.2f} s per submission)", flush=True)
-        ours, theirs = state(copies["engage"], args.assignment), state(
-            copies["nbgrader"], args.assignment)
+            print(
+                f"repeat {repeat + 1}: {who:<8} {took:6.1f} s "
+                f"({took / args.n:.2f} s per submission)",
+                flush=True,
+            )
+        ours, theirs = (
+            state(copies["engage"], args.assignment),
+            state(copies["nbgrader"], args.assignment),
+        )
         same = ours == theirs and len(ours) == args.n
         agree = agree and same
-        print(f"repeat {repeat + 1}: gradebooks {'agree' if same else 'DIFFER'} "
-              f"({len(ours)} vs {len(theirs)} submissions)", flush=True)
+        print(
+            f"repeat {repeat + 1}: gradebooks {'agree' if same else 'DIFFER'} "
+            f"({len(ours)} vs {len(theirs)} submissions)",
+            flush=True,
+        )
     plain, ours_t = statistics.median(plain_times), statistics.median(engage_times)
     result = {
         "submissions": args.n,
@@ -175,8 +203,9 @@ def main() -> int:
         "load_average_after": os.getloadavg(),
     }
     print(f"\nnbgrader autograde: {plain:.1f} s ({plain / args.n:.2f} s per submission)")
-    print(f"engage grade --jobs {args.jobs}: {ours_t:.1f} s ({ours_t / args.n:.2f} s per "
-          "submission)")
+    print(
+        f"engage grade --jobs {args.jobs}: {ours_t:.1f} s ({ours_t / args.n:.2f} s per submission)"
+    )
     print(f"speed-up: {plain / ours_t:.2f}x")
     print(json.dumps(result))
     if args.json_out:

@@ -29,8 +29,12 @@ def graded_course(tmp_path_factory: pytest.TempPathFactory) -> Path:
     submit(course, "html-and-script", fixture_bytes("html-and-script"))
     report = grade_assignment(course, ASSIGNMENT, jobs=2)
     assert {o.status for o in report.outcomes} == {"graded"}
-    subprocess.run([str(BIN / "nbgrader"), "generate_feedback", ASSIGNMENT], cwd=course,
-                   check=True, capture_output=True)
+    subprocess.run(
+        [str(BIN / "nbgrader"), "generate_feedback", ASSIGNMENT],
+        cwd=course,
+        check=True,
+        capture_output=True,
+    )
     return course
 
 
@@ -44,10 +48,20 @@ def lab(graded_course: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     env["JUPYTER_RUNTIME_DIR"] = str(log_path.parent / "runtime")
     with log_path.open("wb") as log:
         proc = subprocess.Popen(
-            [str(BIN / "jupyter"), "lab", "--no-browser", f"--ServerApp.port={port}",
-             "--ServerApp.ip=127.0.0.1", "--IdentityProvider.token=",
-             "--ServerApp.password=", "--allow-root"],
-            cwd=graded_course, env=env, stdout=log, stderr=subprocess.STDOUT,
+            [
+                str(BIN / "jupyter"),
+                "lab",
+                "--no-browser",
+                f"--ServerApp.port={port}",
+                "--ServerApp.ip=127.0.0.1",
+                "--IdentityProvider.token=",
+                "--ServerApp.password=",
+                "--allow-root",
+            ],
+            cwd=graded_course,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         base = f"http://127.0.0.1:{port}"
         try:

@@ -44,7 +44,7 @@ def expected() -> dict:
 
 @pytest.fixture(autouse=True)
 def _venv_on_path(monkeypatch: pytest.MonkeyPatch) -> None:
-    """nbgrader runs `alembic` by name: put this environment's bin/ first on PATH."""
+    """Put this environment's bin/ first on PATH (nbgrader runs `alembic` by name)."""
     monkeypatch.setenv("PATH", f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
     warnings.filterwarnings("ignore", module="nbgrader")
     warnings.filterwarnings("ignore", message=".*not in session.*")
@@ -77,8 +77,13 @@ def course(course_root: Path) -> Path:
     return course_root / "assignments"
 
 
-def submit(course: Path, learner: str, data: bytes, assignment: str = ASSIGNMENT,
-           stamp: str = "2026-11-20 10:00:00.000000 UTC") -> Path:
+def submit(
+    course: Path,
+    learner: str,
+    data: bytes,
+    assignment: str = ASSIGNMENT,
+    stamp: str = "2026-11-20 10:00:00.000000 UTC",
+) -> Path:
     """Put a submission where nbgrader expects it, as `nbgrader collect` would."""
     folder = course / "submitted" / learner / assignment
     folder.mkdir(parents=True, exist_ok=True)

@@ -76,8 +76,8 @@ def test_completeness_checks_are_autograded_tests_with_a_point_each(course: Path
     """Is there one autograded, locked test per prompt, and one for the exercise?"""
     source = cells(course, "source")
     for grade_id, call in (
-        ("check-who-you-heard", "check_answer(NOTEBOOK, \"answer-who-you-heard\", 1, 20)"),
-        ("check-next-step", "check_answer(NOTEBOOK, \"answer-next-step\", 2, 10)"),
+        ("check-who-you-heard", 'check_answer(NOTEBOOK, "answer-who-you-heard", 1, 20)'),
+        ("check-next-step", 'check_answer(NOTEBOOK, "answer-next-step", 2, 10)'),
         ("check-exercise", "check_exercise(NOTEBOOK, "),
     ):
         cell = source[grade_id]

@@ -16,12 +16,18 @@ from engage.grading.submission import fill_reflection
 from tests.grading.conftest import ASSIGNMENT, NOTEBOOK, fixture_bytes
 
 
-def download(course: Path, name: str, stamp: str = "2026-11-20T10:00:00Z",
-             answer: str = "A first answer.") -> bytes:
+def download(
+    course: Path, name: str, stamp: str = "2026-11-20T10:00:00Z", answer: str = "A first answer."
+) -> bytes:
     """A reflection as the course page's download gives it."""
     release = (course / "release" / ASSIGNMENT / f"{NOTEBOOK}.ipynb").read_bytes()
-    return fill_reflection(release, assignment_id=ASSIGNMENT, answers={"next-step": answer},
-                           learner_name=name, exported_at=stamp)
+    return fill_reflection(
+        release,
+        assignment_id=ASSIGNMENT,
+        answers={"next-step": answer},
+        learner_name=name,
+        exported_at=stamp,
+    )
 
 
 def typed_in_jupyterlab(course: Path, name: str) -> bytes:

@@ -45,8 +45,9 @@ class ActiveContent(HTMLParser):
         self.found += [f"{tag} {k}" for k, v in attrs if "javascript:" in (v or "")]
 
 
-def learner_download(root: Path, tmp: Path, name: str, answers: dict[str, str],
-                     exercise: dict | None) -> bytes:
+def learner_download(
+    root: Path, tmp: Path, name: str, answers: dict[str, str], exercise: dict | None
+) -> bytes:
     """What a learner's "Download my reflection" link gives, via the real ReflectionBox."""
     store = ProgressStore(tmp / f"{name}.json")
     if exercise is not None:
@@ -63,8 +64,7 @@ def learner_download(root: Path, tmp: Path, name: str, answers: dict[str, str],
 
 
 def nbgrader(course: Path, *args: str) -> str:
-    run = subprocess.run([str(BIN / "nbgrader"), *args], cwd=course, capture_output=True,
-                         text=True)
+    run = subprocess.run([str(BIN / "nbgrader"), *args], cwd=course, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr[-3000:]
     return run.stderr
 
@@ -75,8 +75,11 @@ def test_release_collect_grade_feedback_export(built_course: Path, tmp_path: Pat
     root = tmp_path / "repo"
     shutil.copytree(built_course / "modules", root / "modules")
     course = root / "assignments"
-    shutil.copytree(built_course / "assignments", course,
-                    ignore=shutil.ignore_patterns("gradebook.db", "submitted", "autograded"))
+    shutil.copytree(
+        built_course / "assignments",
+        course,
+        ignore=shutil.ignore_patterns("gradebook.db", "submitted", "autograded"),
+    )
     release = course / "release" / ASSIGNMENT / f"{NOTEBOOK}.ipynb"
     committed = release.read_bytes()
 
@@ -90,8 +93,7 @@ def test_release_collect_grade_feedback_export(built_course: Path, tmp_path: Pat
     downloads = {
         "Ana Lopez": ({"who-you-heard": LONG, "next-step": NEXT}, maker.SORTING),
         "Ben Okafor": ({"who-you-heard": LONG, "next-step": "Soon."}, None),
-        "Cy Script": ({"who-you-heard": SCRIPT + LONG, "next-step": SCRIPT + NEXT},
-                      maker.SORTING),
+        "Cy Script": ({"who-you-heard": SCRIPT + LONG, "next-step": SCRIPT + NEXT}, maker.SORTING),
     }
     for i, (name, (answers, exercise)) in enumerate(downloads.items()):
         data = learner_download(root, tmp_path, name, answers, exercise)
@@ -105,8 +107,18 @@ def test_release_collect_grade_feedback_export(built_course: Path, tmp_path: Pat
     learners.write_text("file,learner,email\ndee.ipynb,dee,dee@example.org\n")
 
     # 3. Collect, 4. grade on two processes.
-    code = main(["collect", str(archive), "--assignment", ASSIGNMENT, "--course", str(course),
-                 "--learners", str(learners)])
+    code = main(
+        [
+            "collect",
+            str(archive),
+            "--assignment",
+            ASSIGNMENT,
+            "--course",
+            str(course),
+            "--learners",
+            str(learners),
+        ]
+    )
     assert code == 2, "the broken file is reported"
     submitted = sorted(p.name for p in (course / "submitted").iterdir())
     assert submitted == ["ana-lopez", "ben-okafor", "cy-script"]

@@ -45,6 +45,6 @@ def test_each_situation_has_its_status_and_only_grades_have_scores(course: Path)
 
 def test_names_that_look_like_formulas_are_neutralised():
     """Is a learner-supplied value starting like a spreadsheet formula prefixed?"""
-    assert spreadsheet_safe("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")"
+    assert spreadsheet_safe('=HYPERLINK("x")') == '\'=HYPERLINK("x")'
     assert spreadsheet_safe("-2+3") == "'-2+3"
     assert spreadsheet_safe("Ana") == "Ana"

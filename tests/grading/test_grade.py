@@ -13,9 +13,11 @@ import pytest
 
 from engage.cli import main
 from engage.grading.course import gradebook
-from engage.grading.grade import GRADED, NOT_GRADED, SKIPPED, grade_assignment
+from engage.grading.grade import GRADED, NOT_GRADED, SKIPPED, _grade_in_worker, grade_assignment
 from engage.grading.status import read_rejections
 from tests.grading.conftest import ASSIGNMENT, BIN, NOTEBOOK, fixture_bytes, submit
+
+_REAL_WORKER = _grade_in_worker
 
 GOOD = [
     "complete",
@@ -38,11 +40,16 @@ def gradebook_state(course: Path) -> dict:
             for nb in sub.notebooks:
                 entry["late_penalty"] = nb.late_submission_penalty
                 for grade in nb.grades:
-                    entry[grade.name] = (grade.auto_score, grade.manual_score,
-                                         grade.needs_manual_grade)
+                    entry[grade.name] = (
+                        grade.auto_score,
+                        grade.manual_score,
+                        grade.needs_manual_grade,
+                    )
                 for comment in nb.comments:
-                    entry[f"comment:{comment.name}"] = (comment.auto_comment,
-                                                        comment.manual_comment)
+                    entry[f"comment:{comment.name}"] = (
+                        comment.auto_comment,
+                        comment.manual_comment,
+                    )
     return out
 
 
@@ -57,19 +64,16 @@ def autograded_notebook(course: Path, learner: str) -> list:
 
 
 def export_rows(course: Path) -> dict[str, dict[str, str]]:
-    subprocess.run([str(BIN / "nbgrader"), "export"], cwd=course, check=True,
-                   capture_output=True)
+    subprocess.run([str(BIN / "nbgrader"), "export"], cwd=course, check=True, capture_output=True)
     with (course / "grades.csv").open(newline="") as handle:
         rows = csv.DictReader(handle)
         return {row["student_id"]: row for row in rows if row["assignment"] == ASSIGNMENT}
 
 
-def test_bad_submissions_are_reported_and_the_others_graded(course: Path, expected: dict,
-                                                            maker):
+def test_bad_submissions_are_reported_and_the_others_graded(course: Path, expected: dict, maker):
     """Is each fixture graded or refused as expected, with the right completeness points?"""
     for name in expected:
-        data = maker.big_reflection(course) if name == "five-mb-reflection" else fixture_bytes(
-            name)
+        data = maker.big_reflection(course) if name == "five-mb-reflection" else fixture_bytes(name)
         submit(course, name, data)
     seen = []
     report = grade_assignment(course, ASSIGNMENT, jobs=2, progress=seen.append)
@@ -106,8 +110,9 @@ def test_parallel_grading_gives_what_nbgrader_autograde_gives(course: Path, tmp_
         submit(course, name, fixture_bytes(name))
     plain = tmp_path / "plain"
     shutil.copytree(course, plain)
-    run = subprocess.run([str(BIN / "nbgrader"), "autograde", ASSIGNMENT], cwd=plain,
-                         capture_output=True, text=True)
+    run = subprocess.run(
+        [str(BIN / "nbgrader"), "autograde", ASSIGNMENT], cwd=plain, capture_output=True, text=True
+    )
     assert run.returncode == 0, run.stderr[-2000:]
     assert main(["grade", ASSIGNMENT, "--jobs", "2", "--course", str(course)]) == 0
     ours, theirs = gradebook_state(course), gradebook_state(plain)
@@ -185,15 +190,15 @@ def test_a_worker_that_dies_is_reported_alone(course: Path, monkeypatch):
     report = grade_assignment(course, ASSIGNMENT, jobs=2)
     statuses = {o.learner: (o.status, o.reason) for o in report.outcomes}
     assert statuses["good"][0] == GRADED
-    assert statuses["killer"] == (NOT_GRADED, "nbgrader could not grade it: the grading "
-                                               "process died")
+    assert statuses["killer"] == (
+        NOT_GRADED,
+        "nbgrader could not grade it: the grading process died",
+    )
 
 
 def _dies_for_killer(assignment_id: str, learner: str) -> dict:
     import os
 
-    from engage.grading.grade import _grade_in_worker
-
     if learner == "killer":
         os._exit(9)
-    return _grade_in_worker(assignment_id, learner)
+    return _REAL_WORKER(assignment_id, learner)

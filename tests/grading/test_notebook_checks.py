@@ -55,7 +55,7 @@ def save(folder: Path, nb: dict, name: str = NAME) -> None:
     [
         ("", 0),
         ("One two  three", 3),
-        ("It’s a well-known fact, isn't it?", 6),
+        ("It\u2019s a well-known fact, isn't it?", 6),
         ("- a list\n- **bold** _x_", 4),
         ("Café naïve 2026", 3),
         ("— … !!", 0),
@@ -138,8 +138,11 @@ def test_in_jupyterlab_a_renamed_download_is_found(in_folder: Path, monkeypatch)
         (DESIGN, {"design": {"rounds": [{}, {}]}, "fits": 2, "checks": 3}, "fields"),
         (DESIGN, {"design": {"purpose": "x", "rounds": [{}]}, "fits": 2, "checks": 3}, "parts"),
         (DESIGN, {"design": {"purpose": "x", "rounds": [{}, {}]}}, "never checked"),
-        (DESIGN, {"design": {"purpose": "x", "rounds": [{}, {}]}, "fits": True, "checks": 3},
-         "never checked"),
+        (
+            DESIGN,
+            {"design": {"purpose": "x", "rounds": [{}, {}]}, "fits": True, "checks": 3},
+            "never checked",
+        ),
     ],
 )
 def test_an_exercise_result_is_valid_only_when_complete_and_checked(spec, result, problem):

@@ -18,7 +18,7 @@ from engage.grading.preprocessors import (
 )
 
 ATTACK = (
-    "<script>window.__xss=1</script>\n\n<img src=x onerror=\"window.__xss=2\">\n\n"
+    '<script>window.__xss=1</script>\n\n<img src=x onerror="window.__xss=2">\n\n'
     "[x](javascript:alert(3))\n\n$\\href{javascript:alert(4)}{m}$"
 )
 
@@ -45,28 +45,39 @@ def active(html: str) -> list[tuple[str, str]]:
 
 
 def grading(**kw: object) -> dict:
-    base = {"grade": False, "solution": False, "locked": False, "grade_id": "x",
-            "schema_version": 3}
+    base = {
+        "grade": False,
+        "solution": False,
+        "locked": False,
+        "grade_id": "x",
+        "schema_version": 3,
+    }
     return {"nbgrader": base | kw}
 
 
 def attack_notebook() -> nbformat.NotebookNode:
-    answer = new_markdown_cell(ATTACK, metadata=grading(grade=True, solution=True, points=2,
-                                                         grade_id="answer-a",
-                                                         comment=ATTACK))
-    trusted = new_markdown_cell("**Rubric** <b>kept</b>", metadata=grading(locked=True,
-                                                                             grade_id="rubric"))
+    answer = new_markdown_cell(
+        ATTACK,
+        metadata=grading(grade=True, solution=True, points=2, grade_id="answer-a", comment=ATTACK),
+    )
+    trusted = new_markdown_cell(
+        "**Rubric** <b>kept</b>", metadata=grading(locked=True, grade_id="rubric")
+    )
     raw = new_raw_cell("<script>window.__xss=5</script>", metadata={"format": "text/html"})
     added = new_markdown_cell("<img src=x onerror=alert(6)>")
-    code = new_code_cell("print(1)", metadata=grading(locked=True, grade=True, points=1,
-                                                       grade_id="check"))
+    code = new_code_cell(
+        "print(1)", metadata=grading(locked=True, grade=True, points=1, grade_id="check")
+    )
     code.outputs = [
-        new_output("display_data", data={"text/html": "<script>alert(7)</script>",
-                                          "text/plain": "plain"}),
+        new_output(
+            "display_data", data={"text/html": "<script>alert(7)</script>", "text/plain": "plain"}
+        ),
         new_output("display_data", data={"application/javascript": "alert(8)"}),
     ]
-    tests = new_code_cell("assert 1\n### BEGIN HIDDEN TESTS\nassert secret\n### END HIDDEN TESTS\n",
-                          metadata=grading(locked=True, grade=True, points=1, grade_id="t"))
+    tests = new_code_cell(
+        "assert 1\n### BEGIN HIDDEN TESTS\nassert secret\n### END HIDDEN TESTS\n",
+        metadata=grading(locked=True, grade=True, points=1, grade_id="t"),
+    )
     return new_notebook(cells=[answer, trusted, raw, added, code, tests])
 
 
@@ -119,8 +130,12 @@ def test_escaped_blocks_keep_line_breaks_as_entities():
 
 def test_learner_code_cells_are_kept_as_text():
     """Is a code cell without a grade_id turned into Markdown showing the code?"""
-    nb = new_notebook(cells=[new_code_cell("while True:\n    pass  # ```"),
-                             new_code_cell("x = 1", metadata=grading(locked=True, grade_id="h"))])
+    nb = new_notebook(
+        cells=[
+            new_code_cell("while True:\n    pass  # ```"),
+            new_code_cell("x = 1", metadata=grading(locked=True, grade_id="h")),
+        ]
+    )
     nb.cells[0]["id"] = "forever"
     out, _ = KeepLearnerCodeAsText().preprocess(nb, {})
     learner, helper = out.cells

@@ -55,19 +55,23 @@ def test_filling_changes_only_answers_name_and_engage_metadata(course: Path):
     meta = json.loads(data)["metadata"]["engage"]
     assert meta["learner_name"] == "Ana María"
     assert meta["assignment"] == ASSIGNMENT and meta["profile"] == "academic"
-    assert meta["exercise"] == {"module": ASSIGNMENT, "result": {"answers": {}, "right": 0,
-                                                                  "total": 4}}
+    assert meta["exercise"] == {
+        "module": ASSIGNMENT,
+        "result": {"answers": {}, "right": 0, "total": 4},
+    }
     nbformat.validate(nbformat.reads(data.decode(), as_version=4))
 
 
 def test_filling_refuses_a_notebook_of_another_assignment(course: Path):
     """Does filling a release of another module fail with advice to rebuild?"""
     with pytest.raises(SubmissionError, match="assignments build"):
-        fill_reflection(release(course), assignment_id="02-second-module", answers={},
-                        learner_name="x")
+        fill_reflection(
+            release(course), assignment_id="02-second-module", answers={}, learner_name="x"
+        )
     with pytest.raises(SubmissionError, match="no answer cell for 'nope'"):
-        fill_reflection(release(course), assignment_id=ASSIGNMENT, answers={"nope": "x"},
-                        learner_name="x")
+        fill_reflection(
+            release(course), assignment_id=ASSIGNMENT, answers={"nope": "x"}, learner_name="x"
+        )
 
 
 @pytest.mark.parametrize(
@@ -90,8 +94,15 @@ def test_names_are_escaped_for_markdown_and_read_back():
     escaped = markdown_escape(name)
     assert "<" not in escaped.replace("\\<", "")
     assert markdown_unescape(escaped) == name
-    nb = {"cells": [{"id": layout.NAME_CELL, "cell_type": "markdown",
-                     "source": f"{layout.NAME_LABEL} {escaped}"}]}
+    nb = {
+        "cells": [
+            {
+                "id": layout.NAME_CELL,
+                "cell_type": "markdown",
+                "source": f"{layout.NAME_LABEL} {escaped}",
+            }
+        ]
+    }
     assert name_from_cells(nb) == name
 
 
@@ -105,8 +116,12 @@ def test_names_are_escaped_for_markdown_and_read_back():
 )
 def test_a_name_typed_in_jupyterlab_is_read(source: str, name: str):
     """Is the name a JupyterLab learner typed in the name cell found?"""
-    nb = {"cells": [{"cell_type": "markdown", "source": "# Title"},
-                    {"cell_type": "markdown", "source": source}]}
+    nb = {
+        "cells": [
+            {"cell_type": "markdown", "source": "# Title"},
+            {"cell_type": "markdown", "source": source},
+        ]
+    }
     assert name_from_cells(nb) == name
 
 
@@ -128,7 +143,9 @@ def test_the_learner_and_assignment_are_read_from_the_download():
     """Does vetting without an assignment just identify the learner and assignment?"""
     sub = inspect_submission(fixture_bytes("other-assignment"))
     assert (sub.learner_name, sub.assignment, sub.problem) == (
-        "Other Assignment", "02-second-module", ""
+        "Other Assignment",
+        "02-second-module",
+        "",
     )
     assert sub.exported_at == "2026-11-20T10:00:00Z"
 
@@ -136,10 +153,16 @@ def test_the_learner_and_assignment_are_read_from_the_download():
 def test_a_notebook_of_unknown_cells_is_not_this_assignment(course: Path):
     """Is a notebook whose cells belong to no known assignment refused?"""
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("hi")])
-    nb.cells[0].metadata["nbgrader"] = {"grade_id": "homework-1", "solution": True,
-                                        "grade": True, "locked": False, "points": 1}
-    sub = inspect_submission(nbformat.writes(nb).encode(), assignment_id=ASSIGNMENT,
-                             known_ids=source_grade_ids(course))
+    nb.cells[0].metadata["nbgrader"] = {
+        "grade_id": "homework-1",
+        "solution": True,
+        "grade": True,
+        "locked": False,
+        "points": 1,
+    }
+    sub = inspect_submission(
+        nbformat.writes(nb).encode(), assignment_id=ASSIGNMENT, known_ids=source_grade_ids(course)
+    )
     assert "not a notebook of 01-listening-post" in sub.problem
 
 

@@ -71,8 +71,9 @@ def timers() -> FakeTimers:
 def make_box(root: Path, store: ProgressStore, timers: FakeTimers, profile=None) -> ReflectionBox:
     clear_cache()
     module = load_module(ASSIGNMENT, root)
-    return ReflectionBox(module, store, profile, root, clock=timers.clock,
-                         scheduler=timers.schedule)
+    return ReflectionBox(
+        module, store, profile, root, clock=timers.clock, scheduler=timers.schedule
+    )
 
 
 def downloaded(box: ReflectionBox) -> bytes:
@@ -155,8 +156,9 @@ def test_the_download_is_the_release_filled_in_and_gradable(root, store, timers)
     meta = nb["metadata"]["engage"]
     assert meta["learner_name"] == "Ana López" and meta["profile"] == "large-urban"
     assert meta["exercise"] == {"module": ASSIGNMENT, "result": maker.SORTING}
-    sub = inspect_submission(data, assignment_id=ASSIGNMENT,
-                             known_ids=source_grade_ids(root / "assignments"))
+    sub = inspect_submission(
+        data, assignment_id=ASSIGNMENT, known_ids=source_grade_ids(root / "assignments")
+    )
     assert (sub.problem, sub.learner_name) == ("", "Ana López")
     assert "Question 2 is still shorter than asked" in box.download.value
 
@@ -180,8 +182,14 @@ def test_a_missing_release_is_explained(root, store, timers, tmp_path):
     shutil.copytree(root / "modules", copy / "modules")
     store.set_learner_name("Ana")
     clear_cache()
-    box = ReflectionBox(load_module(ASSIGNMENT, copy), store, None, copy,
-                        clock=timers.clock, scheduler=timers.schedule)
+    box = ReflectionBox(
+        load_module(ASSIGNMENT, copy),
+        store,
+        None,
+        copy,
+        clock=timers.clock,
+        scheduler=timers.schedule,
+    )
     assert "cannot be downloaded" in box.download.value
     assert "engage assignments build" in box.download.value
 

@@ -70,6 +70,10 @@ def check_course(root: Path) -> list[Problem]:
             from engage.badges.achievements import check_badges
 
             problems.extend(check_badges(root))
+        if (modules_dir / "methods.yml").is_file():
+            from engage.planning.methods import check_methods
+
+            problems.extend(check_methods(root))
     for notebook in sorted((root / "notebooks").glob("*.ipynb")):
         if not (modules_dir / notebook.stem).is_dir():
             problems.append(

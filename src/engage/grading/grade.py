@@ -15,6 +15,7 @@ gradebook has one writer.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import functools
 import logging
 import multiprocessing
 import os
@@ -182,28 +183,33 @@ def _snapshot(db_url: str, target: Path) -> None:
     source.close()
 
 
-def _merge(course: Path, config: Any, assignment_id: str, result: dict[str, Any]) -> None:
-    """Write one worker's autograde results into the real gradebook, then move the files."""
+def _merge(gb: Any, course: Path, assignment_id: str, result: dict[str, Any]) -> None:
+    """Write one worker's autograde results into the real gradebook, then move the files.
+
+    Args:
+        gb: The open gradebook of the real course (this process is its only writer here).
+        course: The course folder.
+        assignment_id: The assignment.
+        result: What the worker read back from its own gradebook.
+    """
     learner = result["learner"]
-    with warnings.catch_warnings(), gradebook(course, config) as gb:
-        warnings.simplefilter("ignore")
-        gb.update_or_create_student(learner)
-        if result["timestamp"] is not None:
-            gb.update_or_create_submission(assignment_id, learner, timestamp=result["timestamp"])
-        else:
-            gb.update_or_create_submission(assignment_id, learner)
-        for notebook_id, data in result["notebooks"].items():
-            notebook = gb.find_submission_notebook(notebook_id, assignment_id, learner)
-            notebook.late_submission_penalty = data["late_submission_penalty"]
-            for name, auto_score in data["grades"].items():
-                grade = gb.find_grade(name, notebook_id, assignment_id, learner)
-                grade.auto_score = auto_score
-                grade.needs_manual_grade = grade.manual_score is not None or auto_score is None
-            for name, auto_comment in data["comments"].items():
-                gb.find_comment(
-                    name, notebook_id, assignment_id, learner
-                ).auto_comment = auto_comment
-        gb.db.commit()
+    gb.update_or_create_student(learner)
+    if result["timestamp"] is not None:
+        submission = gb.update_or_create_submission(
+            assignment_id, learner, timestamp=result["timestamp"]
+        )
+    else:
+        submission = gb.update_or_create_submission(assignment_id, learner)
+    for notebook in submission.notebooks:
+        data = result["notebooks"][notebook.name]
+        notebook.late_submission_penalty = data["late_submission_penalty"]
+        for grade in notebook.grades:
+            auto_score = data["grades"][grade.name]
+            grade.auto_score = auto_score
+            grade.needs_manual_grade = grade.manual_score is not None or auto_score is None
+        for comment in notebook.comments:
+            comment.auto_comment = data["comments"][comment.name]
+    gb.db.commit()
     target = course / "autograded" / learner / assignment_id
     if target.exists():
         shutil.rmtree(target)
@@ -362,7 +368,9 @@ def _run_workers(
         _snapshot(coursedir.db_url, snapshot)
         args = (str(course), str(snapshot), scratch, layout.venv_path())
 
-        def run(batch: list[str], size: int, last_try: bool) -> list[str]:
+        def run(
+            batch: list[str], size: int, merge: Callable[[dict[str, Any]], None], last_try: bool
+        ) -> list[str]:
             broken: list[str] = []
             context = multiprocessing.get_context(START_METHOD)
             with cf.ProcessPoolExecutor(size, context, _init_worker, args) as pool:
@@ -380,7 +388,7 @@ def _run_workers(
                         result = {"ok": False, "error": f"{type(exc).__name__}: {exc}", "log": ""}
                     seconds = result.get("seconds", 0.0)
                     if result.get("ok"):
-                        _merge(course, config, assignment_id, result)
+                        merge(result)
                         graded.append(learner)
                         done(Outcome(learner, GRADED, "", notes.get(learner, []), seconds))
                     else:
@@ -389,6 +397,9 @@ def _run_workers(
                         done(Outcome(learner, NOT_GRADED, reason, notes.get(learner, []), seconds))
             return broken
 
-        for learner in run(todo, min(jobs, len(todo)), last_try=False):
-            run([learner], 1, last_try=True)
+        with warnings.catch_warnings(), gradebook(course, config) as gb:
+            warnings.simplefilter("ignore")
+            merge = functools.partial(_merge, gb, course, assignment_id)
+            for learner in run(todo, min(jobs, len(todo)), merge, last_try=False):
+                run([learner], 1, merge, last_try=True)
     return graded

@@ -8,12 +8,12 @@ import unicodedata
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
-
-import nbformat
-from nbformat import NotebookNode
+from typing import TYPE_CHECKING, Any
 
 from engage.grading import layout
+
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
 
 MAX_SUBMISSION_BYTES = 20 * 1024 * 1024
 """Largest notebook accepted for grading (20 MB); a 5 MB reflection is graded normally."""
@@ -83,6 +83,22 @@ def _grade_id(cell: Mapping[str, Any]) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def notebook_json(nb: Mapping[str, Any]) -> bytes:
+    """Serialise a notebook exactly as nbformat writes files, without importing nbformat.
+
+    Args:
+        nb: The notebook as plain JSON data, with sources as lists of lines.
+
+    Returns:
+        UTF-8 JSON with sorted keys and a one-space indent, ending with a newline.
+    """
+    return (json.dumps(nb, sort_keys=True, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _lines(text: str) -> list[str]:
+    return text.splitlines(keepends=True)
+
+
 def fill_reflection(
     release: bytes,
     *,
@@ -96,7 +112,9 @@ def fill_reflection(
     """Fill a released reflection notebook with a learner's answers, leaving nbgrader's data intact.
 
     Only the answer cells' text, the name cell and the notebook's ``metadata.engage`` change.
-    An empty answer keeps the released placeholder, so nbgrader sees "no response".
+    An empty answer keeps the released placeholder, so nbgrader sees "no response". Plain
+    JSON is used (not nbformat, which takes a second to import on a course page); the file
+    is written exactly as nbformat would write it.
 
     Args:
         release: The released notebook's bytes.
@@ -108,19 +126,19 @@ def fill_reflection(
         exported_at: When the learner downloaded it (ISO 8601), recorded in the metadata.
 
     Returns:
-        The filled notebook's bytes, written like nbformat writes files.
+        The filled notebook's bytes.
 
     Raises:
         SubmissionError: If the released notebook is not this assignment's, or lacks a cell.
     """
-    nb = nbformat.reads(release.decode("utf-8"), as_version=4)
-    meta = nb.metadata.get(layout.METADATA_KEY, {})
+    nb = json.loads(release.decode("utf-8"))
+    meta = nb.get("metadata", {}).get(layout.METADATA_KEY, {})
     if meta.get("assignment") != assignment_id:
         raise SubmissionError(
             f"the released notebook is not the reflection of {assignment_id}: "
             "run `engage assignments build`"
         )
-    cells = {_grade_id(c): c for c in nb.cells if _grade_id(c)}
+    cells = {_grade_id(c): c for c in nb["cells"] if _grade_id(c)}
     for prompt_id, text in answers.items():
         cell = cells.get(layout.answer_cell(prompt_id))
         if cell is None:
@@ -129,19 +147,19 @@ def fill_reflection(
                 f"'{prompt_id}': run `engage assignments build`"
             )
         if text.strip():
-            cell.source = text.replace("\r\n", "\n").strip("\n")
-    name_cells = [c for c in nb.cells if c.get("id") == layout.NAME_CELL]
-    if name_cells:
-        name_cells[0].source = f"{layout.NAME_LABEL} {markdown_escape(learner_name)}"
+            cell["source"] = _lines(text.replace("\r\n", "\n").strip("\n"))
+    for cell in nb["cells"]:
+        if cell.get("id") == layout.NAME_CELL:
+            cell["source"] = _lines(f"{layout.NAME_LABEL} {markdown_escape(learner_name)}")
+            break
     record: dict[str, Any] = dict(meta)
     record.update({"learner_name": " ".join(learner_name.split()), "profile": profile})
     if exported_at:
         record["exported_at"] = exported_at
     if exercise is not None:
         record["exercise"] = {"module": assignment_id, "result": dict(exercise)}
-    nb.metadata[layout.METADATA_KEY] = record
-    text = nbformat.writes(nb, version=4)
-    return (text if text.endswith("\n") else text + "\n").encode("utf-8")
+    nb["metadata"][layout.METADATA_KEY] = record
+    return notebook_json(nb)
 
 
 # --------------------------------------------------------------------------- vetting
@@ -236,6 +254,8 @@ def inspect_submission(
     if version > 4:
         sub.problem = f"the notebook uses format {version}, newer than nbgrader reads"
         return sub
+    import nbformat
+
     try:
         nb = nbformat.reads(text, as_version=4)
     except Exception as exc:

@@ -101,19 +101,13 @@ def add_plan(
         if len(meetings) > 1:
             doc.heading(level + 1, meeting.title)
         doc.para(_when(meeting), label="When")
-        rows = []
-        for item in meeting.items:
-            clock = (
-                f"{item.start:%H:%M} to {item.end:%H:%M}"
-                if item.start is not None and item.end is not None
-                else ""
-            )
-            rows.append([clock, item.title, str(item.minutes), item.what])
-        doc.table(
-            f"Agenda: {meeting.title}",
-            ["Time", "Segment", "Minutes", "What happens"],
-            rows,
-        )
+        headers = ["Segment", "Minutes", "What happens"]
+        rows = [[item.title, str(item.minutes), item.what] for item in meeting.items]
+        if meeting.start is not None:
+            headers.insert(0, "Time")
+            for row, item in zip(rows, meeting.items, strict=True):
+                row.insert(0, f"{item.start:%H:%M} to {item.end:%H:%M}")
+        doc.table(f"Agenda: {meeting.title}", headers, rows)
     doc.heading(level, "Roles")
     counts = role_counts(plan, method)
     doc.table(

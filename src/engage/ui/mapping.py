@@ -251,7 +251,6 @@ class MapView(Generic[T]):
     model: ClassVar[type]
     title: ClassVar[str]
     intro: ClassVar[str]
-    entry: ClassVar[str]
     entries: ClassVar[str]
     figure_word: ClassVar[str]
     stem: ClassVar[str]
@@ -625,7 +624,6 @@ class AssetMapper(MapView[AssetMap]):
         "that already work together. The map shows the categories with nothing in them "
         "yet: those are the conversations to have next."
     )
-    entry = "asset"
     entries = "assets"
     figure_word = "map"
     stem = "asset-map"
@@ -838,7 +836,6 @@ class StakeholderGridView(MapView[StakeholderGrid]):
         "and an engagement strategy. Rate someone again in a new round (same name, new "
         "round) to see how they moved."
     )
-    entry = "rating"
     entries = "stakeholders"
     figure_word = "grid"
     stem = "stakeholder-grid"
@@ -1093,7 +1090,6 @@ class PartnerNetworkView(MapView[PartnerNetwork]):
         "**collaborating** (also build each other's capacity). Each step asks more trust "
         "and time."
     )
-    entry = "partner"
     entries = "partners"
     figure_word = "network"
     stem = "partner-network"

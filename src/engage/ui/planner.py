@@ -418,22 +418,20 @@ class PlannerView:
             body += "<p class='ok'>The plan passes every check against the method.</p>"
         body += "<h3>Agenda</h3>"
         for meeting in build_agenda(plan, method):
+            timed = meeting.start is not None
             rows = "".join(
-                "<tr><td>"
-                + (
-                    f"{item.start:%H:%M} to {item.end:%H:%M}"
-                    if item.start is not None and item.end is not None
-                    else ""
-                )
-                + f"</td><td>{esc(item.title)}</td><td>{item.minutes}</td></tr>"
+                "<tr>"
+                + (f"<td>{item.start:%H:%M} to {item.end:%H:%M}</td>" if timed else "")
+                + f"<td>{esc(item.title)}</td><td>{item.minutes}</td></tr>"
                 for item in meeting.items
             )
             when = f"{meeting.day:%a %d %b %Y}, " if meeting.day else ""
+            time_head = "<th scope='col'>Time</th>" if timed else ""
             body += (
                 f"<table><caption>{esc(meeting.title)} ({esc(when)}"
-                f"{esc(minutes_text(meeting.minutes))})</caption><thead><tr>"
-                "<th scope='col'>Time</th><th scope='col'>Segment</th>"
-                f"<th scope='col'>Minutes</th></tr></thead><tbody>{rows}</tbody></table>"
+                f"{esc(minutes_text(meeting.minutes))})</caption><thead><tr>{time_head}"
+                "<th scope='col'>Segment</th><th scope='col'>Minutes</th></tr></thead>"
+                f"<tbody>{rows}</tbody></table>"
             )
         return body
 
