@@ -70,6 +70,9 @@ def check_course(root: Path) -> list[Problem]:
             from engage.badges.achievements import check_badges
 
             problems.extend(check_badges(root))
+        from engage.grading.build import check_reflections
+
+        problems.extend(check_reflections(root))
         if (modules_dir / "methods.yml").is_file():
             from engage.planning.methods import check_methods
 

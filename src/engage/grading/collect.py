@@ -356,13 +356,13 @@ def _existing_stamp(folder: Path) -> datetime | None:
     path = folder / "timestamp.txt"
     if not path.is_file():
         return None
-    from dateutil.parser import parse
+    from nbgrader.utils import parse_utc
 
     try:
-        moment = parse(path.read_text("utf-8").strip().replace(" UTC", "+00:00"))
+        moment = parse_utc(path.read_text("utf-8").strip())
     except (ValueError, OverflowError):
         return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _place(folder: Path, name: str, data: bytes, stamp: datetime) -> None:

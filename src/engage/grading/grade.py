@@ -15,7 +15,6 @@ gradebook has one writer.
 from __future__ import annotations
 
 import concurrent.futures as cf
-import functools
 import logging
 import multiprocessing
 import os
@@ -397,9 +396,21 @@ def _run_workers(
                         done(Outcome(learner, NOT_GRADED, reason, notes.get(learner, []), seconds))
             return broken
 
-        with warnings.catch_warnings(), gradebook(course, config) as gb:
-            warnings.simplefilter("ignore")
-            merge = functools.partial(_merge, gb, course, assignment_id)
-            for learner in run(todo, min(jobs, len(todo)), merge, last_try=False):
-                run([learner], 1, merge, last_try=True)
+        opened: list[Any] = []
+
+        def merge(result: dict[str, Any]) -> None:
+            # Opened on the first result, once the workers have started: workers never
+            # touch the real gradebook, and no transaction is open while they are forked.
+            if not opened:
+                opened.append(gradebook(course, config))
+            _merge(opened[0], course, assignment_id, result)
+
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                for learner in run(todo, min(jobs, len(todo)), merge, last_try=False):
+                    run([learner], 1, merge, last_try=True)
+        finally:
+            for gb in opened:
+                gb.close()
     return graded
