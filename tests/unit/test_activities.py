@@ -40,6 +40,30 @@ sections:
     body: Some text.
 takeaways: One takeaway.
 whats_next: Nothing yet.
+reflection:
+  title: Sample reflection
+  intro: Answer about a real place.
+  prompts:
+    - id: one
+      prompt: What would you do first?
+      points: 2
+      min_words: 10
+      criteria:
+        - name: Concrete
+          levels:
+            - {name: Thorough, points: 2, descriptor: A real first step.}
+            - {name: Developing, points: 1, descriptor: A vague step.}
+            - {name: Not yet, points: 0, descriptor: No step.}
+    - id: two
+      prompt: Who would you invite?
+      points: 2
+      min_words: 10
+      criteria:
+        - name: Specific
+          levels:
+            - {name: Thorough, points: 2, descriptor: Named groups.}
+            - {name: Developing, points: 1, descriptor: General groups.}
+            - {name: Not yet, points: 0, descriptor: Nobody named.}
 """
 
 SAMPLE_MAP_ENTRY = """\
