@@ -13,6 +13,7 @@ from engage.content.loader import (
     display_path,
     format_key_path,
     line_of,
+    load_file_fast,
     read_yaml,
     validate,
 )
@@ -36,12 +37,13 @@ class Activities:
     exercise: Exercise | None = None
 
 
-def load_scenario(path: Path, root: Path) -> Scenario:
+def load_scenario(path: Path, root: Path, *, fast: bool = False) -> Scenario:
     """Load one scenario file and check its graph.
 
     Args:
         path: The YAML file.
         root: The repository root, for messages.
+        fast: Parse with libyaml first (for pages); precise messages still on any problem.
 
     Returns:
         The scenario.
@@ -49,6 +51,10 @@ def load_scenario(path: Path, root: Path) -> Scenario:
     Raises:
         ContentError: With every schema or graph problem, each with file:line: key.
     """
+    if fast:
+        scenario = load_file_fast(path, Scenario, root)
+        if scenario.id == path.stem and not check_scenario(scenario):
+            return scenario
     shown = display_path(path, root)
     data = read_yaml(path, shown)
     scenario = validate(data, Scenario, shown)
@@ -90,12 +96,13 @@ def load_exercise(path: Path, root: Path) -> Exercise:
     return validate(data, model, shown)
 
 
-def load_activities(module_id: str, root: Path) -> Activities:
+def load_activities(module_id: str, root: Path, *, fast: bool = False) -> Activities:
     """Load the scenarios, self-check and exercise of a module (cached per file set).
 
     Args:
         module_id: The module id.
         root: The repository root.
+        fast: Parse with libyaml first (for pages); precise messages still on any problem.
 
     Returns:
         The module's activities; missing parts are empty.
@@ -103,17 +110,17 @@ def load_activities(module_id: str, root: Path) -> Activities:
     Raises:
         ContentError: With every problem in every file.
     """
-    return _load_activities(module_id, root.resolve())
+    return _load_activities(module_id, root.resolve(), fast)
 
 
 @lru_cache(maxsize=16)
-def _load_activities(module_id: str, root: Path) -> Activities:
+def _load_activities(module_id: str, root: Path, fast: bool = False) -> Activities:
     folder = root / "modules" / module_id
     result = Activities(module_id)
     problems: list[Problem] = []
     for path in sorted((folder / "scenarios").glob("*.yml")):
         try:
-            scenario = load_scenario(path, root)
+            scenario = load_scenario(path, root, fast=fast)
         except ContentError as exc:
             problems.extend(exc.problems)
             continue
@@ -121,8 +128,11 @@ def _load_activities(module_id: str, root: Path) -> Activities:
     if (folder / "quiz.yml").is_file():
         path = folder / "quiz.yml"
         try:
-            shown = display_path(path, root)
-            result.quiz = validate(read_yaml(path, shown), Quiz, shown)
+            if fast:
+                result.quiz = load_file_fast(path, Quiz, root)
+            else:
+                shown = display_path(path, root)
+                result.quiz = validate(read_yaml(path, shown), Quiz, shown)
         except ContentError as exc:
             problems.extend(exc.problems)
     if (folder / "exercise.yml").is_file():

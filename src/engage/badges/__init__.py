@@ -4,6 +4,7 @@ The whole flow, on the facilitator's machine (never on Binder, never in the repo
 
     issuer = init_issuer(folder, name, url, email, description)   # once
     catalog = load_badges()                                       # modules/badges.yml
+    records = eligibility(read_grades(course), catalog).records   # from the gradebook
     report = issue(records, issuer, catalog, out_dir)             # sign + bake + ledger
     result = verify("out/ana/course-completion.png", issuer.jwks_path)
     revoke(revocation_list, credential_id, "issued by mistake")
@@ -28,6 +29,14 @@ from engage.badges.credential import (
     hash_identity,
 )
 from engage.badges.errors import BadgeError, BakeError
+from engage.badges.gradebook import (
+    Contact,
+    Eligibility,
+    LearnerGrades,
+    eligibility,
+    read_grades,
+    read_learners_csv,
+)
 from engage.badges.images import BadgeText, badge_png, badge_svg
 from engage.badges.issue import (
     EligibilityRecord,
@@ -51,12 +60,15 @@ __all__ = [
     "BadgesFile",
     "BakeError",
     "Check",
+    "Contact",
     "Earning",
     "EarningRule",
+    "Eligibility",
     "EligibilityRecord",
     "Evidence",
     "IssueReport",
     "Issuer",
+    "LearnerGrades",
     "Outcome",
     "Recipient",
     "VerificationResult",
@@ -68,6 +80,7 @@ __all__ = [
     "build_credential",
     "check_badges",
     "check_structure",
+    "eligibility",
     "evidence_for",
     "hash_identity",
     "init_issuer",
@@ -78,6 +91,8 @@ __all__ = [
     "load_ledger",
     "load_revocation_list",
     "read_eligibility_csv",
+    "read_grades",
+    "read_learners_csv",
     "revoke",
     "sign",
     "unbake",

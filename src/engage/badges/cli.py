@@ -1,8 +1,8 @@
 """The ``engage badges`` sub-commands: thin wrappers over the badges package.
 
-``init-issuer`` creates the issuer, ``issue`` signs and bakes badges for a CSV of
-eligibility records (reading the nbgrader gradebook comes later), ``verify`` checks a
-badge and ``revoke`` adds a credential to the revocation list.
+``init-issuer`` creates the issuer, ``issue`` signs and bakes badges for the learners the
+nbgrader gradebook (or a CSV of eligibility records) shows have earned them, ``verify``
+checks a badge and ``revoke`` adds a credential to the revocation list.
 """
 
 from __future__ import annotations
@@ -39,12 +39,24 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     p_init.add_argument("--key", type=Path, help="private key file (default: FOLDER/private/)")
 
     p_issue = actions.add_parser("issue", help="sign and bake badges for eligible learners")
-    p_issue.add_argument(
+    source = p_issue.add_mutually_exclusive_group(required=True)
+    source.add_argument(
+        "--gradebook",
+        type=Path,
+        metavar="COURSE_DIR",
+        help="the nbgrader course folder: every achievement's rule is checked against its "
+        "gradebook.db",
+    )
+    source.add_argument(
         "--eligible",
         type=Path,
-        required=True,
-        help="CSV with columns learner, achievement, email and/or url, name, evidence "
-        "(the nbgrader gradebook will be read directly later)",
+        help="CSV with columns learner, achievement, email and/or url, name, evidence",
+    )
+    p_issue.add_argument(
+        "--learners",
+        type=Path,
+        help="with --gradebook: CSV of learner and email and/or url (or contact), used "
+        "instead of the gradebook's email addresses",
     )
     p_issue.add_argument("--issuer", type=Path, required=True, help="the issuer folder")
     p_issue.add_argument("--out", type=Path, required=True, help="output folder")
@@ -111,7 +123,19 @@ def _issue(args: argparse.Namespace) -> int:
     from engage.badges.issuer import load_issuer
 
     catalog = load_badges(args.root)
-    records = read_eligibility_csv(args.eligible, catalog)
+    if args.gradebook is not None:
+        from engage.badges.gradebook import eligibility, read_grades, read_learners_csv
+
+        contacts = read_learners_csv(args.learners) if args.learners else None
+        found = eligibility(read_grades(args.gradebook), catalog, contacts)
+        for reason in found.skipped:
+            print(f"skipped: {reason}")
+        records = found.records
+    elif args.learners is not None:
+        print("engage badges issue: --learners goes with --gradebook", file=sys.stderr)
+        return 1
+    else:
+        records = read_eligibility_csv(args.eligible, catalog)
     issuer = load_issuer(args.issuer)
     expires = None
     if args.expires_in_days is not None:

@@ -1,8 +1,8 @@
 """Issue badges to eligible learners: sign, bake, write one folder per learner, keep a ledger.
 
 Eligibility records say who earned what (learner id, email and/or URL, achievement id,
-evidence); for now they come from a CSV (:func:`read_eligibility_csv`), later from the
-nbgrader gradebook. :func:`issue` writes::
+evidence); they come from the nbgrader gradebook (:mod:`engage.badges.gradebook`) or a
+CSV (:func:`read_eligibility_csv`). :func:`issue` writes::
 
     <out>/<learner>/<achievement>.png   baked PNG
     <out>/<learner>/<achievement>.svg   baked SVG

@@ -163,6 +163,88 @@ def parse_key_path(path: str) -> tuple[int | str, ...]:
     return tuple(out)
 
 
+def _fast_loader() -> type:
+    """A libyaml-based loader with YAML 1.2 core-schema scalars (no yes/no booleans)."""
+    import yaml
+
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class FastLoader(base):  # type: ignore[misc, valid-type]
+        pass
+
+    dropped = {
+        "tag:yaml.org,2002:bool",
+        "tag:yaml.org,2002:int",
+        "tag:yaml.org,2002:float",
+        "tag:yaml.org,2002:timestamp",
+    }
+    FastLoader.yaml_implicit_resolvers = {
+        key: [r for r in resolvers if r[0] not in dropped]
+        for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    FastLoader.add_implicit_resolver(
+        "tag:yaml.org,2002:bool",
+        re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+        list("tTfF"),
+    )
+    FastLoader.add_implicit_resolver(
+        "tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789")
+    )
+    FastLoader.add_implicit_resolver(
+        "tag:yaml.org,2002:float",
+        re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)(?:[eE][-+]?[0-9]+)?$"),
+        list("-+0123456789."),
+    )
+    return FastLoader
+
+
+_FAST_LOADER: type | None = None
+
+
+def read_yaml_fast(path: Path) -> Any:
+    """Parse a YAML file quickly with libyaml, without line numbers.
+
+    Used where content is shown to learners; when anything is wrong, callers fall back to
+    :func:`read_yaml` for precise messages. ``engage check`` always uses the precise path
+    (which also refuses duplicate keys).
+
+    Args:
+        path: The file to read.
+
+    Returns:
+        The parsed document as plain dicts and lists.
+    """
+    import yaml
+
+    global _FAST_LOADER
+    if _FAST_LOADER is None:
+        _FAST_LOADER = _fast_loader()
+    return yaml.load(path.read_bytes().decode("utf-8-sig"), Loader=_FAST_LOADER)
+
+
+def load_file_fast(path: Path, model: type[M], root: Path | None = None) -> M:
+    """Load a content file quickly, falling back to :func:`load_file` for precise errors.
+
+    Args:
+        path: The YAML file.
+        model: The model of the whole file.
+        root: The folder that messages show paths relative to.
+
+    Returns:
+        The validated model.
+
+    Raises:
+        ContentError: With every problem found, each naming file, line and key path.
+    """
+    try:
+        data = read_yaml_fast(path)
+        if isinstance(data, dict) and data.get("schema_version") == SCHEMA_VERSION:
+            return model.model_validate(data)
+    except Exception:  # any problem: the precise path below reports it
+        pass
+    return load_file(path, model, root)
+
+
 def line_of(data: Any, loc: tuple[int | str, ...]) -> tuple[int | None, tuple[int | str, ...]]:
     """Find the line of the deepest node of ``loc`` that exists in the parsed YAML.
 
@@ -441,12 +523,12 @@ def load_module(module_id: str, root: Path | None = None) -> Module:
 
 @lru_cache(maxsize=4)
 def _load_course_cached(root: Path) -> Course:
-    return load_file(root / "modules" / "course.yml", Course, root)
+    return load_file_fast(root / "modules" / "course.yml", Course, root)
 
 
 @lru_cache(maxsize=32)
 def _load_module_cached(module_id: str, root: Path) -> Module:
-    return load_file(root / "modules" / module_id / "module.yml", Module, root)
+    return load_file_fast(root / "modules" / module_id / "module.yml", Module, root)
 
 
 def clear_cache() -> None:

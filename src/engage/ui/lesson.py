@@ -63,7 +63,7 @@ class Lesson:
     def activities(self) -> Activities:
         """The module's scenarios, self-check and exercise."""
         if self._activities is None:
-            self._activities = load_activities(self.module.id, self.root)
+            self._activities = load_activities(self.module.id, self.root, fast=True)
         return self._activities
 
     def scenario(self, scenario_id: str) -> widgets.Widget:

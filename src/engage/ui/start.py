@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import ipywidgets as widgets
 
@@ -213,6 +215,158 @@ class StartPage(Lesson):
         upload.observe(on_upload, names="value")
         self.on_profile_change(render)
         return widgets.VBox([summary, download, upload, result, self.errors.widget])
+
+    def participation(self) -> widgets.Widget:
+        """Show "My participation record" (self-reported) and "Check a badge".
+
+        The record lists modules completed, scenarios finished, self-check scores and
+        reflections written, with a link to download it as a printable HTML page. Checking
+        a badge takes a baked PNG or SVG (or a ``.jws``) and the issuer's JWK set, as a
+        file or an https address, and shows every check and the badge's details.
+
+        Returns:
+            The widget to display.
+        """
+        from engage.activities import load_activities
+        from engage.record import (
+            data_url,
+            participation_record,
+            record_body,
+            record_filename,
+            record_html,
+        )
+
+        record_block = html_block("", label="My participation record")
+        download = html_block("")
+
+        def render() -> None:
+            totals: dict[str, int] = {}
+            scenario_titles: dict[str, str] = {}
+            modules = {k.split("/", 1)[0] for k in self.progress.scenarios}
+            for module_id in sorted(modules | set(self.progress.quizzes)):
+                try:
+                    activities = load_activities(module_id, self.root)
+                except Exception:  # a module removed since the progress was saved
+                    continue
+                if activities.quiz is not None:
+                    totals[module_id] = len(activities.quiz.questions)
+                for scenario_id, scenario in activities.scenarios.items():
+                    scenario_titles[f"{module_id}/{scenario_id}"] = scenario.title
+            record = participation_record(
+                self.progress,
+                {e.id: e.title for e in self.course.course_map},
+                quiz_totals=totals,
+                scenario_titles=scenario_titles,
+            )
+            set_html(
+                record_block,
+                f"<h2>My participation record</h2>{record_body(record)}",
+                label="My participation record",
+            )
+            set_html(
+                download,
+                f'<p><a download="{esc(record_filename(record))}" '
+                f'href="{esc(data_url(record_html(record)))}">Download my participation '
+                "record</a> (a web page you can print or save as PDF).</p>",
+            )
+
+        badge = described(
+            widgets.FileUpload(
+                accept=".png,.svg,.jws,image/png,image/svg+xml",
+                multiple=False,
+                layout=widgets.Layout(width="auto"),
+            ),
+            "Badge file (PNG, SVG or .jws)",
+        )
+        keys = described(
+            widgets.FileUpload(
+                accept=".json,application/json", multiple=False, layout=widgets.Layout(width="auto")
+            ),
+            "Issuer's key set (jwks.json)",
+        )
+        keys_url = described(
+            widgets.Text(
+                placeholder="https://…/jwks.json",
+                continuous_update=False,
+                layout=widgets.Layout(width="32rem"),
+            ),
+            "or its address",
+        )
+        check = widgets.Button(description="Check the badge", icon="check")
+        label = "Badge check"
+        result = html_block("", label=label)
+        self.badge_upload, self.keys_upload, self.keys_url = badge, keys, keys_url
+        self.badge_result = result
+        chosen: dict[str, bytes] = {}
+
+        @self.errors.guard
+        def verify_now(_: object = None) -> None:
+            import json
+
+            from engage.badges.verify import verify
+            from engage.record import verification_html
+
+            if "badge" not in chosen:
+                set_html(result, "<p role='status'>Choose a badge file first.</p>", label=label)
+                return
+            jwks: dict[str, Any] | str
+            if "keys" in chosen:
+                try:
+                    jwks = json.loads(chosen["keys"].decode("utf-8"))
+                except (UnicodeDecodeError, ValueError):
+                    set_html(
+                        result,
+                        '<p class="notice" role="alert">The key set file is not JSON; '
+                        "choose the issuer's jwks.json.</p>",
+                        label=label,
+                    )
+                    return
+            elif keys_url.value.strip():
+                jwks = keys_url.value.strip()
+            else:
+                set_html(
+                    result,
+                    "<p role='status'>Now choose the issuer's key set (jwks.json), or enter "
+                    "its address, to check the badge.</p>",
+                    label=label,
+                )
+                return
+            outcome = verify(chosen["badge"], jwks)
+            set_html(result, verification_html(outcome), label=label)
+
+        def on_file(name: str) -> Callable[[dict], None]:
+            @self.errors.guard
+            def handler(change: dict) -> None:
+                files = change["new"]
+                if not files:
+                    return
+                chosen[name] = bytes(files[0]["content"])
+                verify_now()
+
+            return handler
+
+        badge.observe(on_file("badge"), names="value")
+        keys.observe(on_file("keys"), names="value")
+        keys_url.observe(lambda _: verify_now(), names="value")
+        check.on_click(verify_now)
+        self.on_profile_change(render)
+        heading = html_block(
+            "<h3>Check a badge</h3><p>If a facilitator issued you a badge, choose the badge "
+            "file and the issuer's key set to see it verified and its details.</p>"
+        )
+        return widgets.VBox(
+            [
+                record_block,
+                download,
+                heading,
+                badge,
+                keys,
+                keys_url,
+                check,
+                result,
+                self.errors.widget,
+            ]
+        )
 
 
 def _path_item(status: ModuleStatus) -> str:
