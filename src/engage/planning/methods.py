@@ -15,6 +15,7 @@ from engage.content.loader import (
     display_path,
     line_of,
     read_yaml,
+    read_yaml_fast,
     validate,
 )
 from engage.content.schema import ModuleId, NonEmpty, Slug, Strict, at
@@ -679,6 +680,13 @@ def load_methods(root: Path | None = None) -> MethodCatalog:
 @lru_cache(maxsize=4)
 def _load_cached(root: Path) -> MethodCatalog:
     path = root / METHODS_FILE
+    try:  # fast path for pages: libyaml; any problem takes the precise path below
+        data = read_yaml_fast(path)
+        catalog = MethodCatalog.model_validate(data)
+        if not cross_reference_problems(catalog, root):
+            return catalog
+    except Exception:
+        pass
     shown = display_path(path, root)
     data = read_yaml(path, shown)
     catalog = validate(data, MethodCatalog, shown)
