@@ -849,16 +849,7 @@ class ProgressStore:
         Raises:
             ProgressError: If ``module_id`` is empty, too long or has control characters.
         """
-        _require_id("module", module_id)
-
-        def apply(progress: Progress) -> None:
-            now = _now()
-            entry = progress.modules.setdefault(module_id, ModuleProgress(updated_at=now))
-            if entry.started_at is None:
-                entry.started_at = now
-            entry.updated_at = now
-
-        return self.update(apply)
+        return self._mark_module(module_id, completed=False)
 
     def mark_completed(self, module_id: str) -> Progress:
         """Record that a module was completed; the first completion time is kept.
@@ -872,6 +863,9 @@ class ProgressStore:
         Raises:
             ProgressError: If ``module_id`` is empty, too long or has control characters.
         """
+        return self._mark_module(module_id, completed=True)
+
+    def _mark_module(self, module_id: str, *, completed: bool) -> Progress:
         _require_id("module", module_id)
 
         def apply(progress: Progress) -> None:
@@ -879,7 +873,7 @@ class ProgressStore:
             entry = progress.modules.setdefault(module_id, ModuleProgress(updated_at=now))
             if entry.started_at is None:
                 entry.started_at = now
-            if entry.completed_at is None:
+            if completed and entry.completed_at is None:
                 entry.completed_at = now
             entry.updated_at = now
 
