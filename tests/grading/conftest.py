@@ -94,5 +94,12 @@ def submit(
 
 
 def fixture_bytes(name: str) -> bytes:
-    """Read one committed submission fixture."""
-    return (FIXTURES / "submissions" / f"{name}.ipynb").read_bytes()
+    """Read one committed submission fixture (``<name>.ipynb``, or ``<name>.bytes``)."""
+    [path] = [p for p in submission_fixtures() if p.stem == name]
+    return path.read_bytes()
+
+
+def submission_fixtures() -> list[Path]:
+    """The committed submission fixtures: notebooks, and raw bytes that are not notebooks."""
+    folder = FIXTURES / "submissions"
+    return sorted(p for p in folder.iterdir() if p.suffix in {".ipynb", ".bytes"})

@@ -20,7 +20,7 @@ from engage.grading.submission import (
     markdown_unescape,
     name_from_cells,
 )
-from tests.grading.conftest import ASSIGNMENT, FIXTURES, fixture_bytes
+from tests.grading.conftest import ASSIGNMENT, fixture_bytes, submission_fixtures
 
 
 def release(course: Path) -> bytes:
@@ -128,7 +128,7 @@ def test_a_name_typed_in_jupyterlab_is_read(source: str, name: str):
 def test_each_fixture_is_vetted_as_expected(course: Path, expected: dict):
     """Is each bad-submission fixture refused or accepted (with notes) as expected.yml says?"""
     known = source_grade_ids(course)
-    for path in sorted((FIXTURES / "submissions").glob("*.ipynb")):
+    for path in submission_fixtures():
         want = expected[path.stem]
         sub = inspect_submission(path.read_bytes(), assignment_id=ASSIGNMENT, known_ids=known)
         if want["status"] == "not graded":
@@ -176,7 +176,7 @@ def test_too_large_and_too_new_files_are_refused():
 def test_the_committed_fixtures_are_what_the_maker_makes(course: Path, maker):
     """Are the committed fixture files up to date with make_fixtures.py?"""
     made = maker.make(course)
-    committed = {p.name: p.read_bytes() for p in (FIXTURES / "submissions").glob("*.ipynb")}
+    committed = {p.name: p.read_bytes() for p in submission_fixtures()}
     assert sorted(made) == sorted(committed)
     stale = [name for name, data in made.items() if committed[name] != data]
     assert stale == [], "run python tests/fixtures/grading/make_fixtures.py"
