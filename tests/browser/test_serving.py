@@ -26,12 +26,18 @@ def readme_voila_path() -> str:
 
 
 def kernels_of(server: Server) -> list[psutil.Process]:
+    """The server's live kernel processes (a kernel that exited, even as a zombie, is gone)."""
     parent = psutil.Process(server.proc.pid)
-    return [
-        p
-        for p in parent.children(recursive=True)
-        if any("ipykernel" in part for part in p.cmdline())
-    ]
+    kernels = []
+    for child in parent.children(recursive=True):
+        try:
+            if child.status() == psutil.STATUS_ZOMBIE:
+                continue
+            if any("ipykernel" in part for part in child.cmdline()):
+                kernels.append(child)
+        except (psutil.NoSuchProcess, psutil.ZombieProcess):
+            continue
+    return kernels
 
 
 def test_readme_binder_link_renders_start_page_in_jupyter_server(page, tmp_path: Path):
