@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import csv
+import json
 import re
 import shutil
 import subprocess
@@ -70,7 +71,9 @@ def nbgrader(course: Path, *args: str) -> str:
 
 
 @pytest.mark.timeout(240)
-def test_release_collect_grade_feedback_export(built_course: Path, tmp_path: Path, maker):
+def test_release_collect_grade_feedback_export(
+    built_course: Path, tmp_path: Path, maker, capsys: pytest.CaptureFixture[str]
+):
     """Does a cohort's reflection go from release to export with every number right?"""
     root = tmp_path / "repo"
     shutil.copytree(built_course / "modules", root / "modules")
@@ -179,3 +182,81 @@ def test_release_collect_grade_feedback_export(built_course: Path, tmp_path: Pat
     parser = ActiveContent()
     parser.feed(cy)
     assert parser.found == []
+
+    # 8. Badges from this gradebook (the fixture course's modules/badges.yml: the listening
+    # post badge needs half the points; the two-module badge also needs 02, never submitted).
+    issue_badges_from_the_gradebook(root, course, tmp_path, capsys)
+
+
+def issue_badges_from_the_gradebook(root: Path, course: Path, tmp_path: Path, capsys) -> None:
+    """Issue, verify and re-issue badges from the gradebook the cohort above produced."""
+    issuer = tmp_path / "issuer"
+    args = ["--name", "Springfield Public Library", "--url", "https://library.example.org/b/"]
+    args += ["--email", "badges@library.example.org", "--description", "Runs cohorts."]
+    assert main(["badges", "init-issuer", str(issuer), *args]) == 0
+    capsys.readouterr()
+    contacts = tmp_path / "badge-contacts.csv"
+    contacts.write_text(
+        "learner,contact\nana-lopez,ana@example.org\ncy-script,https://cy.example.net/\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "badges"
+    issue = ["badges", "issue", "--gradebook", str(course), "--learners", str(contacts)]
+    issue += ["--issuer", str(issuer), "--out", str(out), "--root", str(root)]
+
+    assert main([*issue, "--dry-run"]) == 0
+    planned = capsys.readouterr().out
+    assert "would issue: ana-lopez / listening-post" in planned
+    assert "would issue: cy-script / listening-post" in planned, "5 of 9 is at least half"
+    assert "ben-okafor" not in planned, "3 of 9 is less than half"
+    assert "dee" not in planned, "a file that was not a notebook earns nothing"
+    assert "both-modules" not in planned, "nobody submitted the second module"
+    assert "dry run: 2 badge(s)" in planned and not out.exists()
+
+    assert main(issue) == 0
+    assert "2 issued, 0 already issued" in capsys.readouterr().out
+    with (out / "summary.csv").open(newline="") as handle:
+        summary = list(csv.DictReader(handle))
+    assert [(r["learner"], r["achievement"]) for r in summary] == [
+        ("ana-lopez", "listening-post"),
+        ("cy-script", "listening-post"),
+    ]
+    jwks = issuer / "public" / "jwks.json"
+    for row in summary:
+        for kind in ("png", "svg", "jws"):
+            badge = out / row[kind]
+            assert badge.is_file(), badge
+            check = ["badges", "verify", str(badge), "--jwks", str(jwks)]
+            if row["learner"] == "ana-lopez":
+                check += ["--email", "ana@example.org"]
+            assert main(check) == 0, capsys.readouterr().out
+            assert capsys.readouterr().out.rstrip().endswith("VALID")
+    assert (
+        main(
+            [
+                "badges",
+                "verify",
+                str(out / summary[0]["png"]),
+                "--jwks",
+                str(jwks),
+                "--email",
+                "ben@example.org",
+            ]
+        )
+        == 1
+    ), "issued to ana, not to ben"
+    capsys.readouterr()
+
+    from engage.badges import verify
+
+    result = verify(out / summary[0]["png"], jwks)
+    credential = result.credential or {}
+    assert credential["credentialSubject"]["achievement"]["name"] == "Listening Post Reflection"
+    evidence = credential["evidence"]
+    assert len(evidence) == 1 and ASSIGNMENT in json.dumps(evidence)
+    assert result.ok and credential["id"] == summary[0]["credential_id"]
+
+    before = {row["png"]: (out / row["png"]).read_bytes() for row in summary}
+    assert main(issue) == 0
+    assert "0 issued, 2 already issued" in capsys.readouterr().out
+    assert {name: (out / name).read_bytes() for name in before} == before
