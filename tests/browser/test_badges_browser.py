@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from PIL import Image
 from playwright.sync_api import expect
 
 from engage.badges import EligibilityRecord, init_issuer, issue, load_badges
@@ -62,6 +63,26 @@ def test_start_page_shows_the_participation_record_and_its_download(page, voila)
     assert link.get_attribute("download") == "participation-record.html"
 
 
+def test_the_record_downloads_as_a_png_image_from_the_keyboard(page, voila, tmp_path: Path):
+    """Does pressing Enter on "Make an image" give a PNG download holding the record's text?"""
+    open_start(page, voila)
+    button = page.get_by_role("button", name="Make an image of my record (PNG)")
+    button.focus()
+    page.keyboard.press("Enter")
+    link = page.get_by_role("link", name="Download the image of my record (PNG)")
+    expect(link).to_be_visible(timeout=30_000)
+    assert link.get_attribute("download") == "participation-record.png"
+    with page.expect_download() as download:
+        link.click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    image = Image.open(saved)
+    assert image.format == "PNG" and image.width == 1240
+    assert "SELF-REPORTED" in image.info["Description"]
+    assert "No module completed yet." in image.info["Description"]
+    assert_no_serious_axe_violations(page)
+
+
 def test_a_verified_badge_displays_its_details(page, voila, badge_files):
     """After choosing the baked PNG and the JWK set, is the badge shown valid with details?"""
     png, jwks = badge_files
@@ -76,6 +97,11 @@ def test_a_verified_badge_displays_its_details(page, voila, badge_files):
     expect(result).to_contain_text("Springfield Public Library")
     expect(result).to_contain_text("2025-06-01T12:00:00Z")
     expect(result).to_contain_text(re.compile(r"passed\s*: signature"))
+    assert_no_serious_axe_violations(page)
+
+
+def assert_no_serious_axe_violations(page) -> None:
+    """Run axe-core on the page; fail on any serious or critical violation."""
     results = Axe().run(page)
     bad = [
         f"{v['id']} ({v['impact']}): {v['help']} — "

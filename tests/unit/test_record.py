@@ -6,7 +6,10 @@ import base64
 import html
 from datetime import UTC, datetime
 from html.parser import HTMLParser
+from io import BytesIO
 from pathlib import Path
+
+from PIL import Image
 
 from engage.progress import ProgressStore
 from engage.record import (
@@ -134,3 +137,104 @@ def test_verification_without_a_credential_shows_only_the_failed_checks():
     assert "<table" not in shown
     assert "<strong>failed</strong>: format" in shown
     assert EVIL not in shown and html.escape(EVIL) in shown
+
+
+def png_of(record) -> Image.Image:
+    from engage.record import record_png
+
+    image = Image.open(BytesIO(record_png(record)))
+    image.load()
+    return image
+
+
+def ink_rows(image: Image.Image) -> list[int]:
+    """The rows of the page (below the band) that hold dark pixels."""
+    grey = image.convert("L")
+    width, height = grey.size
+    pixels = grey.load()
+    return [y for y in range(100, height) if any(pixels[x, y] < 100 for x in range(0, width, 2))]
+
+
+def test_png_is_an_a4_wide_page_carrying_its_text(tmp_path: Path):
+    """Is the PNG 1240 px wide at 150 dpi, with its title and full text embedded?"""
+    from engage.record import PNG_WIDTH, record_text
+
+    record = participation_record(
+        store_with_activity(tmp_path).load(), TITLES, quiz_totals={"04-world-cafe": 5}, now=NOW
+    )
+    image = png_of(record)
+    assert image.format == "PNG" and image.width == PNG_WIDTH == 1240
+    assert tuple(round(d) for d in image.info["dpi"]) == (150, 150)
+    assert image.info["Title"] == (
+        "Self-reported participation record of Sam Rivera: Models for Change"
+    )
+    text = image.info["Description"]
+    assert text == record_text(record)
+    assert SELF_REPORTED in text and "World Café: 2 of 5 correct" in text
+    assert "- World Café (on 30 November 2026)" in text
+    assert "- Turning Outward: 7 words" in text
+
+
+def test_png_draws_more_lines_for_more_activity(tmp_path: Path):
+    """Does every extra item draw more text, so the image grows with the record?"""
+    empty = png_of(participation_record(ProgressStore(tmp_path / "p.json").load(), now=NOW))
+    store = store_with_activity(tmp_path)
+    for module_id in ("01-turning-outward", "02-choosing-a-model", "03-facilitation"):
+        store.mark_started(module_id)
+        store.mark_completed(module_id)
+    full = png_of(participation_record(store.load(), TITLES, now=NOW))
+    assert full.height > empty.height
+    assert len(ink_rows(full)) > len(ink_rows(empty)) > 100
+    assert "No module completed yet." in empty.info["Description"]
+
+
+def test_png_wraps_long_text_inside_the_margins(tmp_path: Path):
+    """Does a very long name, even one unbroken word, stay inside the page's margins?"""
+    long_name = "Bartholomew" * 14
+    record = participation_record(store_with_activity(tmp_path, long_name).load(), now=NOW)
+    image = png_of(record).convert("L")
+    pixels = image.load()
+    margin = [
+        (x, y)
+        for y in range(100, image.height)
+        for x in range(image.width - 100, image.width)
+        if pixels[x, y] < 200
+    ]
+    assert margin == [], "text runs into the right margin"
+    assert long_name in png_of(record).info["Description"]
+
+
+def test_png_is_the_same_for_the_same_record(tmp_path: Path):
+    """Is the image deterministic, so two downloads of one record are identical?"""
+    from engage.record import record_png
+
+    record = participation_record(store_with_activity(tmp_path).load(), now=NOW)
+    assert record_png(record) == record_png(record)
+    assert record_filename(record, "png") == "participation-record-sam-rivera.png"
+
+
+def test_png_colours_meet_wcag_contrast():
+    """Do the text colours contrast at least 4.5:1 with what they are drawn on?"""
+    from engage.badges.images import contrast_ratio
+    from engage.record import _BAND, _INK, _MUTED, _PANEL, _PAPER
+
+    assert contrast_ratio(_INK, _PAPER) >= 4.5
+    assert contrast_ratio(_INK, _PANEL) >= 4.5
+    assert contrast_ratio(_MUTED, _PAPER) >= 4.5
+    assert contrast_ratio(_PAPER, _BAND) >= 4.5
+
+
+def test_wrapping_breaks_between_words_and_only_splits_an_overlong_word():
+    """Are lines broken at spaces, and a word split only when it alone is too wide?"""
+    from engage.record import _wrap_to_width
+
+    def fits(text: str) -> bool:
+        return len(text) <= 10
+
+    assert _wrap_to_width("one two three four", fits) == ["one two", "three four"]
+    assert _wrap_to_width("abcdefghijklmnopqrstuvwxy z", fits) == [
+        "abcdefghij",
+        "klmnopqrst",
+        "uvwxy z",
+    ]
+    assert _wrap_to_width("", fits) == [""]

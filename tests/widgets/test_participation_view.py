@@ -6,10 +6,12 @@ import base64
 import html
 import re
 from datetime import UTC, datetime
+from io import BytesIO
 from pathlib import Path
 
 import ipywidgets as widgets
 import pytest
+from PIL import Image
 
 from engage.badges import EligibilityRecord, init_issuer, issue, load_badges
 from engage.progress import ProgressStore
@@ -115,6 +117,42 @@ def test_download_link_holds_the_printable_page(tmp_path: Path):
     assert match[1] == "participation-record-sam-rivera.html"
     page = base64.b64decode(match[2]).decode("utf-8")
     assert page.startswith("<!DOCTYPE html>") and "Listening before the building" in page
+
+
+def image_button(view: widgets.Widget) -> widgets.Button:
+    [button] = [w for w in walk(view) if isinstance(w, widgets.Button) and "image" in w.description]
+    return button
+
+
+def test_image_button_gives_a_png_of_the_same_record(tmp_path: Path):
+    """Does "Make an image" give a PNG download holding the record's text, named for the learner?"""
+    _, view = build(tmp_path)
+    button = image_button(view)
+    assert button.description == "Make an image of my record (PNG)"
+    assert "image/png" not in record_html(view), "no image is made until asked"
+    button.click()
+    shown = record_html(view)
+    match = re.search(r'download="([^"]+)" href="data:image/png;base64,([^"]+)"', shown)
+    assert match, shown
+    assert match[1] == "participation-record-sam-rivera.png"
+    image = Image.open(BytesIO(base64.b64decode(match[2])))
+    assert image.width == 1240
+    text = image.info["Description"]
+    assert "SELF-REPORTED" in text and "Listening before the building" in text
+    assert "1 of 8 correct" in text and "3 words" in text
+    assert 'role="status"' in shown and "screen reader" in shown
+
+
+def test_a_new_name_clears_an_image_made_before(tmp_path: Path):
+    """After the record changes, is the old image's link gone until a new one is made?"""
+    page, view = build(tmp_path)
+    image_button(view).click()
+    assert "image/png" in record_html(view)
+    page.store.set_learner_name("Samira Rivera")
+    page.refresh()
+    assert "image/png" not in record_html(view)
+    image_button(view).click()
+    assert "participation-record-samira-rivera.png" in record_html(view)
 
 
 def test_learner_name_is_escaped_in_view_and_download(tmp_path: Path):

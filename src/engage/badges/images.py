@@ -9,16 +9,14 @@ most with a coloured band (at least 4.5:1, WCAG AA).
 
 from __future__ import annotations
 
-import importlib.util
 import math
 import re
 import textwrap
 from dataclasses import dataclass
-from functools import lru_cache
 from io import BytesIO
-from pathlib import Path
-from typing import Any
 from xml.sax.saxutils import escape, quoteattr
+
+from engage.fonts import font
 
 SIZE = 400
 """Width and height of the badge, in SVG user units and PNG pixels."""
@@ -234,26 +232,6 @@ def badge_svg(text: BadgeText) -> str:
     return "\n".join(out)
 
 
-@lru_cache(maxsize=1)
-def _font_dir() -> Path | None:
-    spec = importlib.util.find_spec("matplotlib")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    folder = Path(next(iter(spec.submodule_search_locations))) / "mpl-data" / "fonts" / "ttf"
-    return folder if (folder / "DejaVuSans-Bold.ttf").is_file() else None
-
-
-@lru_cache(maxsize=64)
-def _font(size: int, bold: bool = True) -> Any:
-    from PIL import ImageFont
-
-    folder = _font_dir()
-    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
-    if folder is not None:
-        return ImageFont.truetype(str(folder / name), size)
-    return ImageFont.load_default(size)
-
-
 def badge_png(text: BadgeText, size: int = SIZE) -> bytes:
     """Draw the same badge as :func:`badge_svg` as a PNG, with Pillow only (no cairo).
 
@@ -284,13 +262,13 @@ def badge_png(text: BadgeText, size: int = SIZE) -> bytes:
         y: float, words: str, font_size: float, fill: str, width: float, bold: bool = True
     ) -> None:
         px, smallest = round(s(font_size)), round(s(min(font_size, 11)))
-        font = _font(px, bold)
-        while px > smallest and draw.textlength(words, font=font) > s(width):
+        face = font(px, bold)
+        while px > smallest and draw.textlength(words, font=face) > s(width):
             px -= 1
-            font = _font(px, bold)
-        while len(words) > 4 and draw.textlength(words, font=font) > s(width):
+            face = font(px, bold)
+        while len(words) > 4 and draw.textlength(words, font=face) > s(width):
             words = words[:-2].rstrip() + "…"
-        draw.text((s(200), s(y)), words, font=font, fill=fill, anchor="ms")
+        draw.text((s(200), s(y)), words, font=face, fill=fill, anchor="ms")
 
     def outlined(points: list[tuple[float, float]]) -> None:
         draw.polygon(points, fill=look.colour)

@@ -220,7 +220,8 @@ class StartPage(Lesson):
         """Show "My participation record" (self-reported) and "Check a badge".
 
         The record lists modules completed, scenarios finished, self-check scores and
-        reflections written, with a link to download it as a printable HTML page. Checking
+        reflections written, with a link to download it as a printable HTML page and a
+        button that makes it into a PNG image to download. Checking
         a badge takes a baked PNG or SVG (or a ``.jws``) and the issuer's JWK set, as a
         file or an https address, and shows every check and the badge's details.
 
@@ -229,6 +230,7 @@ class StartPage(Lesson):
         """
         from engage.activities import load_activities
         from engage.record import (
+            ParticipationRecord,
             data_url,
             participation_record,
             record_body,
@@ -238,6 +240,13 @@ class StartPage(Lesson):
 
         record_block = html_block("", label="My participation record")
         download = html_block("")
+        make_image = widgets.Button(
+            description="Make an image of my record (PNG)",
+            icon="image",
+            layout=widgets.Layout(width="auto"),
+        )
+        image_link = html_block("")
+        shown: dict[str, ParticipationRecord] = {}
 
         def render() -> None:
             totals: dict[str, int] = {}
@@ -268,6 +277,22 @@ class StartPage(Lesson):
                 f'<p><a download="{esc(record_filename(record))}" '
                 f'href="{esc(data_url(record_html(record)))}">Download my participation '
                 "record</a> (a web page you can print or save as PDF).</p>",
+            )
+            shown["record"] = record
+            set_html(image_link, "")  # an image made earlier may no longer match
+
+        @self.errors.guard
+        def on_make_image(_: object = None) -> None:
+            from engage.record import record_png
+
+            record = shown["record"]
+            image = data_url(record_png(record), "image/png")
+            set_html(
+                image_link,
+                f'<p role="status"><a download="{esc(record_filename(record, "png"))}" '
+                f'href="{esc(image)}">Download the image of my record (PNG)</a>. It shows the '
+                "same words as the web page, which is easier to read with a screen reader; "
+                "the image also carries its full text as its description.</p>",
             )
 
         badge = described(
@@ -349,6 +374,7 @@ class StartPage(Lesson):
         keys.observe(on_file("keys"), names="value")
         keys_url.observe(lambda _: verify_now(), names="value")
         check.on_click(verify_now)
+        make_image.on_click(on_make_image)
         self.on_profile_change(render)
         heading = html_block(
             "<h3>Check a badge</h3><p>If a facilitator issued you a badge, choose the badge "
@@ -358,6 +384,8 @@ class StartPage(Lesson):
             [
                 record_block,
                 download,
+                make_image,
+                image_link,
                 heading,
                 badge,
                 keys,
