@@ -130,7 +130,7 @@ def test_release_collect_grade_feedback_export(
     # 5. Manual grading through nbgrader's API, as formgrader does.
     manual = {
         "ana-lopez": {"who-you-heard": 3, "next-step": 2},
-        "ben-okafor": {"who-you-heard": 2, "next-step": 0},
+        "ben-okafor": {"who-you-heard": 3, "next-step": 0},
         "cy-script": {"who-you-heard": 1, "next-step": 1},
     }
     with gradebook(course) as gb:
@@ -184,7 +184,9 @@ def test_release_collect_grade_feedback_export(
     assert parser.found == []
 
     # 8. Badges from this gradebook (the fixture course's modules/badges.yml: the listening
-    # post badge needs half the points; the two-module badge also needs 02, never submitted).
+    # post badge needs half the rubric's 6 points; the two-module badge also needs 02, which
+    # nobody submitted). Ben's 3 of 6 earns it though his total is 4 of 9; Cy's 2 of 6 does
+    # not, though the completeness checks lift his total to 5 of 9.
     issue_badges_from_the_gradebook(root, course, tmp_path, capsys)
 
 
@@ -197,7 +199,7 @@ def issue_badges_from_the_gradebook(root: Path, course: Path, tmp_path: Path, ca
     capsys.readouterr()
     contacts = tmp_path / "badge-contacts.csv"
     contacts.write_text(
-        "learner,contact\nana-lopez,ana@example.org\ncy-script,https://cy.example.net/\n",
+        "learner,contact\nana-lopez,ana@example.org\nben-okafor,https://ben.example.net/\n",
         encoding="utf-8",
     )
     out = tmp_path / "badges"
@@ -207,8 +209,8 @@ def issue_badges_from_the_gradebook(root: Path, course: Path, tmp_path: Path, ca
     assert main([*issue, "--dry-run"]) == 0
     planned = capsys.readouterr().out
     assert "would issue: ana-lopez / listening-post" in planned
-    assert "would issue: cy-script / listening-post" in planned, "5 of 9 is at least half"
-    assert "ben-okafor" not in planned, "3 of 9 is less than half"
+    assert "would issue: ben-okafor / listening-post" in planned, "3 of 6 is half the rubric"
+    assert "cy-script" not in planned, "2 of 6: completeness points do not count"
     assert "dee" not in planned, "a file that was not a notebook earns nothing"
     assert "both-modules" not in planned, "nobody submitted the second module"
     assert "dry run: 2 badge(s)" in planned and not out.exists()
@@ -219,7 +221,7 @@ def issue_badges_from_the_gradebook(root: Path, course: Path, tmp_path: Path, ca
         summary = list(csv.DictReader(handle))
     assert [(r["learner"], r["achievement"]) for r in summary] == [
         ("ana-lopez", "listening-post"),
-        ("cy-script", "listening-post"),
+        ("ben-okafor", "listening-post"),
     ]
     jwks = issuer / "public" / "jwks.json"
     for row in summary:

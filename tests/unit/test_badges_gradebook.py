@@ -39,7 +39,11 @@ LEARNERS: dict[str, tuple[str | None, dict[str, float | None]]] = {
         "dee@example.org",
         {"04-world-cafe": 5.5, "05-dialogue-to-change": 9.0, **dict.fromkeys(SMALL, 10.0)},
     ),
+    "eve": ("eve@example.org", dict.fromkeys(LARGE_URBAN, 5.0)),
 }
+COMPLETENESS = 4.0
+"""Every submission also passes an autograded completeness check worth this many points:
+eve's 5 of 10 rubric points would be 9 of 14 (0.64) with it, over the 0.6 threshold."""
 NOT_GRADED = ("dee", "09-future-search")
 """This submission has a score in the gradebook but was recorded as not graded."""
 
@@ -59,6 +63,13 @@ def build_gradebook(course: Path) -> Path:
             gb.add_grade_cell(
                 "answer", f"{assignment}-reflection", assignment, max_score=10, cell_type="markdown"
             )
+            gb.add_grade_cell(
+                "complete",
+                f"{assignment}-reflection",
+                assignment,
+                max_score=COMPLETENESS,
+                cell_type="code",
+            )
         for learner, (email, scores) in LEARNERS.items():
             gb.add_student(learner, email=email, first_name=learner.title(), last_name="Reader")
             for assignment, score in scores.items():
@@ -66,6 +77,9 @@ def build_gradebook(course: Path) -> Path:
                 grade = gb.find_grade("answer", f"{assignment}-reflection", assignment, learner)
                 grade.manual_score = score
                 grade.needs_manual_grade = score is None
+                check = gb.find_grade("complete", f"{assignment}-reflection", assignment, learner)
+                check.auto_score = COMPLETENESS
+                check.needs_manual_grade = False
                 gb.db.commit()
                 if (learner, assignment) != NOT_GRADED:
                     done = course / "autograded" / learner / assignment
@@ -117,6 +131,14 @@ def test_only_graded_reflections_count_as_score_fractions(course: Path):
     assert grades["cy"].scores == {"04-world-cafe": pytest.approx(0.9)}
     assert "09-future-search" not in grades["dee"].scores
     assert grades["bo"].email is None
+
+
+def test_completeness_points_do_not_count_toward_a_badge(course: Path, catalog):
+    """Is a score the rubric's fraction, so 5 of 10 stays under 0.6 despite the checks' 4?"""
+    grades = {g.learner: g for g in read_grades(course)}
+    assert grades["eve"].scores == dict.fromkeys(LARGE_URBAN, pytest.approx(0.5))
+    found = eligibility(read_grades(course), catalog)
+    assert "eve" not in {r.learner for r in found.records}
 
 
 def test_each_rule_decides_who_earns_what(course: Path, catalog):

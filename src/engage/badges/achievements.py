@@ -89,8 +89,8 @@ class EarningRule(Strict):
         """Decide from a learner's graded reflections whether the rule is met.
 
         Args:
-            scores: Score fraction (0 to 1) of each graded assignment, by assignment id;
-                assignments not graded yet are simply absent.
+            scores: Score fraction (0 to 1) of each graded assignment's rubric, by
+                assignment id; assignments not graded yet are simply absent.
 
         Returns:
             Whether the achievement is earned, the assignments that count as evidence, and

@@ -8,10 +8,14 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from engage.badges.achievements import BadgeCatalog
 from engage.badges.errors import BadgeError
 from engage.badges.issue import EligibilityRecord
+
+if TYPE_CHECKING:
+    from nbgrader.api import Gradebook
 
 
 @dataclass(frozen=True)
@@ -45,7 +49,10 @@ def read_grades(course: Path) -> list[LearnerGrades]:
 
     Only submissions the export would call ``graded`` count: a reflection that waits for
     manual grading, was not autograded, or was recorded as not graded is left out, so it can
-    never earn (or cost) a badge.
+    never earn (or cost) a badge. A reflection's score fraction is that of its rubric: the
+    points the facilitator gave the answers (nbgrader's manually graded markdown cells) out
+    of their points. The autograded completeness checks do not count, so writing something
+    in every box cannot lift a weak reflection over a badge's threshold.
 
     Args:
         course: The nbgrader course folder (with ``nbgrader_config.py`` and ``gradebook.db``).
@@ -64,7 +71,6 @@ def read_grades(course: Path) -> list[LearnerGrades]:
         raise BadgeError(f"{course} has no gradebook.db: grade the reflections first")
     try:
         with gradebook(course) as gb:
-            rows = grade_rows(gb, course)
             students = {s.id: s for s in gb.students}
             people = {
                 sid: (
@@ -73,22 +79,36 @@ def read_grades(course: Path) -> list[LearnerGrades]:
                 )
                 for sid, s in students.items()
             }
+            scores: dict[str, dict[str, float]] = {sid: {} for sid in people}
+            ids = {spreadsheet_safe(sid): sid for sid in people}
+            for row in grade_rows(gb, course):
+                if row["status"] != GRADED:
+                    continue
+                learner = ids.get(row["student_id"], row["student_id"])
+                fraction = _rubric_fraction(gb, row["assignment"], learner)
+                if fraction is not None:
+                    scores.setdefault(learner, {})[row["assignment"]] = fraction
     except CourseError as exc:
         raise BadgeError(str(exc)) from None
-    scores: dict[str, dict[str, float]] = {sid: {} for sid in people}
-    ids = {spreadsheet_safe(sid): sid for sid in people}
-    for row in rows:
-        if row["status"] != GRADED or not row["score"] or not row["max_score"]:
-            continue
-        maximum = float(row["max_score"])
-        if maximum <= 0:
-            continue
-        learner = ids.get(row["student_id"], row["student_id"])
-        scores.setdefault(learner, {})[row["assignment"]] = float(row["score"]) / maximum
     return [
         LearnerGrades(sid, *people.get(sid, (None, None)), scores=scores[sid])
         for sid in sorted(scores)
     ]
+
+
+def _rubric_fraction(gb: Gradebook, assignment: str, learner: str) -> float | None:
+    """The share of its rubric points a graded submission earned (None without a rubric)."""
+    submission = gb.find_submission(assignment, learner)
+    rubric = [
+        grade
+        for notebook in submission.notebooks
+        for grade in notebook.grades
+        if grade.cell_type == "markdown" and grade.max_score
+    ]
+    maximum = sum(float(grade.max_score) for grade in rubric)
+    if maximum <= 0:
+        return None
+    return sum(float(grade.score or 0) for grade in rubric) / maximum
 
 
 def read_learners_csv(path: Path) -> dict[str, Contact]:
