@@ -25,6 +25,7 @@ from pydantic import (
 from pydantic_core import PydanticSerializationError
 
 from engage.profiles import PROFILE_IDS, ProfileId
+from engage.text import clean_line
 
 __all__ = [
     "APP_MARKER",
@@ -154,14 +155,7 @@ def clean_learner_name(value: str) -> str:
     Raises:
         ValueError: If the cleaned name is longer than 200 characters.
     """
-    kept = []
-    for ch in value:
-        if unicodedata.category(ch) == "Cc":
-            if ch.isspace():
-                kept.append(" ")
-            continue
-        kept.append(ch)
-    cleaned = " ".join("".join(kept).split())
+    cleaned = clean_line(value)
     if len(cleaned) > MAX_NAME_CHARS:
         raise ValueError(
             f"the name is {len(cleaned)} characters long; at most {MAX_NAME_CHARS} are allowed"

@@ -6,6 +6,8 @@ import difflib
 import unicodedata
 from collections.abc import Iterable, Sequence
 
+from engage.text import clean_line as clean_line  # shared with the rest of the package
+
 LIST_SEPARATOR = ";"
 """Separates names in a CSV cell that lists several (links, relationships)."""
 
@@ -17,27 +19,6 @@ MAX_SHORT_CHARS = 200
 
 MAX_LONG_CHARS = 2000
 """Longest long text (description, notes) accepted."""
-
-
-def clean_line(value: str) -> str:
-    """Return one-line text: control characters removed, whitespace runs collapsed.
-
-    Line breaks and tabs become spaces; the ends are stripped.
-
-    Args:
-        value: The text as typed or read from a file.
-
-    Returns:
-        The cleaned text (possibly empty).
-    """
-    kept = []
-    for ch in value:
-        if unicodedata.category(ch) == "Cc":
-            if ch.isspace():
-                kept.append(" ")
-            continue
-        kept.append(ch)
-    return " ".join("".join(kept).split())
 
 
 def clean_block(value: str) -> str:
