@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import html
+import importlib
 import re
 from datetime import UTC, datetime
 from io import BytesIO
@@ -52,6 +53,8 @@ def issued(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
         "svg": (folder / "track-large-urban.svg").read_bytes(),
         "jwks": issuer.jwks_path.read_bytes(),
         "other": other.jwks_path.read_bytes(),
+        "kid": issuer.kid.encode(),
+        "published": (issuer.public_dir / "keys" / issuer.kid.rsplit("/", 1)[1]).read_bytes(),
     }
 
 
@@ -223,3 +226,56 @@ def test_a_file_that_is_not_a_badge_is_not_valid(tmp_path: Path, issued: dict[st
     keys.value = uploaded(issued["jwks"], "jwks.json")
     badge.value = uploaded(b"just some text", "notes.png")
     assert "This badge is NOT valid." in page.badge_result.value
+
+
+def check_button(view: widgets.Widget) -> widgets.Button:
+    [button] = [
+        w
+        for w in walk(view)
+        if isinstance(w, widgets.Button) and w.description == "Check the badge"
+    ]
+    return button
+
+
+def test_check_without_keys_fetches_the_key_the_badge_names(
+    tmp_path: Path, issued: dict[str, bytes], monkeypatch: pytest.MonkeyPatch
+):
+    """Without a key set, does "Check the badge" fetch the badge's kid URL and verify with it?"""
+    import json
+
+    verify_module = importlib.import_module("engage.badges.verify")
+
+    fetched: list[str] = []
+
+    def fake_fetch(url: str, timeout: float = 10.0):
+        fetched.append(url)
+        return json.loads(issued["published"])
+
+    monkeypatch.setattr(verify_module, "fetch_json", fake_fetch)
+    page, view = build(tmp_path)
+    badge, _ = uploads(view)
+    badge.value = uploaded(issued["png"], "badge.png")
+    assert "Check the badge</strong> to fetch the key" in page.badge_result.value
+    assert fetched == [], "nothing is fetched until the learner asks"
+    check_button(view).click()
+    assert fetched == [issued["kid"].decode()]
+    assert "This badge is valid." in page.badge_result.value
+
+
+def test_a_key_that_cannot_be_fetched_is_reported(
+    tmp_path: Path, issued: dict[str, bytes], monkeypatch: pytest.MonkeyPatch
+):
+    """When the issuer's site cannot be reached, is the badge NOT valid with that reason?"""
+    verify_module = importlib.import_module("engage.badges.verify")
+    from engage.badges.errors import BadgeError
+
+    def unreachable(url: str, timeout: float = 10.0):
+        raise BadgeError(f"cannot fetch {url}: the network is unreachable")
+
+    monkeypatch.setattr(verify_module, "fetch_json", unreachable)
+    page, view = build(tmp_path)
+    badge, _ = uploads(view)
+    badge.value = uploaded(issued["png"], "badge.png")
+    check_button(view).click()
+    shown = page.badge_result.value
+    assert "This badge is NOT valid." in shown and "network is unreachable" in shown

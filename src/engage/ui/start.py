@@ -223,7 +223,8 @@ class StartPage(Lesson):
         reflections written, with a link to download it as a printable HTML page and a
         button that makes it into a PNG image to download. Checking
         a badge takes a baked PNG or SVG (or a ``.jws``) and the issuer's JWK set, as a
-        file or an https address, and shows every check and the badge's details.
+        file or an https address (or, on "Check the badge" without either, the published
+        key the badge names), and shows every check and the badge's details.
 
         Returns:
             The widget to display.
@@ -324,8 +325,7 @@ class StartPage(Lesson):
         self.badge_result = result
         chosen: dict[str, bytes] = {}
 
-        @self.errors.guard
-        def verify_now(_: object = None) -> None:
+        def verify_now(_: object = None, *, fetch_published: bool = False) -> None:
             import json
 
             from engage.badges.verify import verify
@@ -334,7 +334,7 @@ class StartPage(Lesson):
             if "badge" not in chosen:
                 set_html(result, "<p role='status'>Choose a badge file first.</p>", label=label)
                 return
-            jwks: dict[str, Any] | str
+            jwks: dict[str, Any] | str | None
             if "keys" in chosen:
                 try:
                     jwks = json.loads(chosen["keys"].decode("utf-8"))
@@ -348,16 +348,24 @@ class StartPage(Lesson):
                     return
             elif keys_url.value.strip():
                 jwks = keys_url.value.strip()
+            elif fetch_published:
+                jwks = None  # the key the badge names (its kid), fetched from the issuer's site
             else:
                 set_html(
                     result,
                     "<p role='status'>Now choose the issuer's key set (jwks.json), or enter "
-                    "its address, to check the badge.</p>",
+                    "its address, to check the badge. Or press <strong>Check the "
+                    "badge</strong> to fetch the key the badge names from the issuer's "
+                    "website.</p>",
                     label=label,
                 )
                 return
             outcome = verify(chosen["badge"], jwks)
             set_html(result, verification_html(outcome), label=label)
+
+        @self.errors.guard
+        def on_check(_: object = None) -> None:
+            verify_now(fetch_published=True)
 
         def on_file(name: str) -> Callable[[dict], None]:
             @self.errors.guard
@@ -372,13 +380,15 @@ class StartPage(Lesson):
 
         badge.observe(on_file("badge"), names="value")
         keys.observe(on_file("keys"), names="value")
-        keys_url.observe(lambda _: verify_now(), names="value")
-        check.on_click(verify_now)
+        keys_url.observe(self.errors.guard(lambda _: verify_now()), names="value")
+        check.on_click(on_check)
         make_image.on_click(on_make_image)
         self.on_profile_change(render)
         heading = html_block(
             "<h3>Check a badge</h3><p>If a facilitator issued you a badge, choose the badge "
-            "file and the issuer's key set to see it verified and its details.</p>"
+            "file, then the issuer's key set (or its address) to see it verified and its "
+            "details. Without them, <strong>Check the badge</strong> fetches the key the "
+            "badge names from the issuer's website.</p>"
         )
         return widgets.VBox(
             [
