@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from PIL import Image
 from playwright.sync_api import expect
 
 from engage.badges import EligibilityRecord, init_issuer, issue, load_badges
+from tests.browser.axe import serious_violations
 from tests.conftest import ROOT, START_PATH
 
 pytestmark = pytest.mark.browser
@@ -102,11 +102,5 @@ def test_a_verified_badge_displays_its_details(page, voila, badge_files):
 
 def assert_no_serious_axe_violations(page) -> None:
     """Run axe-core on the page; fail on any serious or critical violation."""
-    results = Axe().run(page)
-    bad = [
-        f"{v['id']} ({v['impact']}): {v['help']} — "
-        + "; ".join(n["target"][0] for n in v["nodes"][:3])
-        for v in results.response["violations"]
-        if v["impact"] in {"serious", "critical"}
-    ]
+    bad = serious_violations(page)
     assert not bad, "\n".join(bad)

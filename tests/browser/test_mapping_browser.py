@@ -6,8 +6,9 @@ import re
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
+
+from tests.browser.axe import serious_violations
 
 pytestmark = pytest.mark.browser
 
@@ -96,12 +97,6 @@ def test_mapping_page_has_no_serious_accessibility_violations(page, voila, tmp_p
     coalition = page.locator(".engage-mapping-coalition")
     coalition.get_by_role("combobox").first.select_option(label="Yes")
     expect(coalition).to_contain_text("Your coalition is in the", timeout=15_000)
-    results = Axe().run(page)
-    bad = [
-        f"{v['id']} ({v['impact']}): {v['help']} — "
-        + "; ".join(n["target"][0] for n in v["nodes"][:3])
-        for v in results.response["violations"]
-        if v["impact"] in {"serious", "critical"}
-    ]
+    bad = serious_violations(page)
     assert not bad, "\n".join(bad)
     assert not ERROR_TEXT.search(page.evaluate("document.body.innerText"))

@@ -6,8 +6,9 @@ import re
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
+
+from tests.browser.axe import serious_violations
 
 pytestmark = pytest.mark.browser
 
@@ -74,12 +75,6 @@ def test_module_page_has_no_serious_accessibility_violations(page, voila, module
     open_module(page, voila, module_id)
     first_scenario(page).locator(".engage-choice:visible").first.click()
     expect(first_scenario(page)).to_contain_text("You chose:", timeout=15_000)
-    results = Axe().run(page)
-    bad = [
-        f"{v['id']} ({v['impact']}): {v['help']} — "
-        + "; ".join(n["target"][0] for n in v["nodes"][:3])
-        for v in results.response["violations"]
-        if v["impact"] in {"serious", "critical"}
-    ]
+    bad = serious_violations(page)
     assert not bad, "\n".join(bad)
     assert not ERROR_TEXT.search(page.evaluate("document.body.innerText"))

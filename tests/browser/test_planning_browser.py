@@ -6,8 +6,9 @@ import re
 from pathlib import Path
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Locator, Page, expect
+
+from tests.browser.axe import serious_violations
 
 pytestmark = pytest.mark.browser
 
@@ -40,13 +41,7 @@ def press(page: Page, key: str, times: int) -> None:
 
 
 def assert_no_serious_violations(page: Page, step: str) -> None:
-    results = Axe().run(page)
-    bad = [
-        f"{v['id']} ({v['impact']}): {v['help']} — "
-        + "; ".join(n["target"][0] for n in v["nodes"][:3])
-        for v in results.response["violations"]
-        if v["impact"] in {"serious", "critical"}
-    ]
+    bad = serious_violations(page)
     assert not bad, f"{step}: " + "\n".join(bad)
 
 

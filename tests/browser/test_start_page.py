@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
+from tests.browser.axe import serious_violations
 from tests.conftest import START_PATH
 
 pytestmark = pytest.mark.browser
@@ -82,13 +82,7 @@ def test_start_page_has_no_serious_accessibility_violations(page, voila):
     """Does axe-core find no serious or critical violation, before and after choosing?"""
     open_start(page, voila)
     for step in ("initial", "after choosing a profile"):
-        results = Axe().run(page)
-        bad = [
-            f"{v['id']} ({v['impact']}): {v['help']} — "
-            + "; ".join(n["target"][0] for n in v["nodes"][:3])
-            for v in results.response["violations"]
-            if v["impact"] in {"serious", "critical"}
-        ]
+        bad = serious_violations(page)
         assert not bad, f"{step}: " + "\n".join(bad)
         if step == "initial":
             page.get_by_role("radio", name="Large public library system").check()
