@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
-from engage.content.schema import NonEmpty, Slug, Strict, Text, at
+from engage.content.schema import NonEmpty, Slug, Strict, Text, at, find_by_id
 
 
 class Option(Strict):
@@ -94,10 +94,7 @@ class Quiz(Strict):
         Raises:
             KeyError: If there is no such question.
         """
-        for q in self.questions:
-            if q.id == question_id:
-                return q
-        raise KeyError(question_id)
+        return find_by_id(self.questions, question_id, "question")
 
 
 @dataclass(frozen=True)

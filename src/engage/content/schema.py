@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from collections.abc import Iterable
+from typing import Annotated, Literal, Protocol, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -42,6 +43,36 @@ def at(path: str, message: str) -> ValueError:
         The error to raise.
     """
     return ValueError(f"[at {path}] {message}")
+
+
+class _HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+_WithId = TypeVar("_WithId", bound=_HasId)
+
+
+def find_by_id(items: Iterable[_WithId], item_id: str, what: str = "item") -> _WithId:
+    """Return the first of ``items`` whose ``id`` is ``item_id``.
+
+    Args:
+        items: Content objects with an ``id``.
+        item_id: The id to look for.
+        what: What the items are, for the error message (``profile``, ``question``...).
+
+    Returns:
+        The item.
+
+    Raises:
+        KeyError: If no item has that id; the message names the known ids.
+    """
+    items = list(items)
+    for item in items:
+        if item.id == item_id:
+            return item
+    known = ", ".join(item.id for item in items) or "none"
+    raise KeyError(f"no {what} '{item_id}' (known: {known})")
 
 
 class Strict(BaseModel):
@@ -287,10 +318,7 @@ class Course(Strict):
         Raises:
             KeyError: If there is no such profile.
         """
-        for profile in self.profiles:
-            if profile.id == profile_id:
-                return profile
-        raise KeyError(profile_id)
+        return find_by_id(self.profiles, profile_id, "profile")
 
 
 def is_module_id(value: str) -> bool:

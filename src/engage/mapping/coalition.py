@@ -21,7 +21,7 @@ from typing import Annotated, Literal, get_args
 from pydantic import Field, field_validator
 
 from engage.content.loader import load_file, repo_root
-from engage.content.schema import NonEmpty, Slug, Strict, Text
+from engage.content.schema import NonEmpty, Slug, Strict, Text, find_by_id
 
 StageId = Literal["formation", "maintenance", "institutionalization"]
 """The coalition stages, in order."""
@@ -119,10 +119,7 @@ class CoalitionStages(Strict):
         Raises:
             KeyError: If there is no such stage.
         """
-        for stage in self.stages:
-            if stage.id == stage_id:
-                return stage
-        raise KeyError(f"no coalition stage '{stage_id}'")
+        return find_by_id(self.stages, stage_id, "coalition stage")
 
 
 def load_coalition_stages(root: Path | None = None) -> CoalitionStages:

@@ -18,7 +18,7 @@ from engage.content.loader import (
     read_yaml_fast,
     validate,
 )
-from engage.content.schema import ModuleId, NonEmpty, Slug, Strict, at
+from engage.content.schema import ModuleId, NonEmpty, Slug, Strict, at, find_by_id
 from engage.profiles import ProfileId
 
 METHODS_FILE = Path("modules") / "methods.yml"
@@ -129,10 +129,7 @@ class ChoiceQuestion(Strict):
         Raises:
             KeyError: If there is no such option.
         """
-        for option in self.options:
-            if option.id == option_id:
-                return option.label
-        raise KeyError(option_id)
+        return find_by_id(self.options, option_id, "option").label
 
 
 class PurposeQuestion(ChoiceQuestion):
@@ -524,11 +521,8 @@ class Template(Strict):
         Raises:
             KeyError: If the template has no such segment.
         """
-        for meeting in self.all_meetings():
-            for segment in meeting.segments:
-                if segment.id == segment_id:
-                    return segment
-        raise KeyError(segment_id)
+        segments = (segment for meeting in self.all_meetings() for segment in meeting.segments)
+        return find_by_id(segments, segment_id, "segment")
 
 
 # --------------------------------------------------------------------------- the file
@@ -599,10 +593,7 @@ class MethodCatalog(Strict):
         Raises:
             KeyError: If there is no such method.
         """
-        for method in self.methods:
-            if method.id == method_id:
-                return method
-        raise KeyError(method_id)
+        return find_by_id(self.methods, method_id, "method")
 
     def stream(self, stream_id: str) -> Stream:
         """Return a stream by id.
@@ -616,10 +607,7 @@ class MethodCatalog(Strict):
         Raises:
             KeyError: If there is no such stream.
         """
-        for stream in self.streams:
-            if stream.id == stream_id:
-                return stream
-        raise KeyError(stream_id)
+        return find_by_id(self.streams, stream_id, "stream")
 
     def purpose_stream(self, purpose_id: str) -> Stream:
         """Return the stream a purpose belongs to.
@@ -633,10 +621,8 @@ class MethodCatalog(Strict):
         Raises:
             KeyError: If there is no such purpose.
         """
-        for option in self.questions.purpose.options:
-            if option.id == purpose_id:
-                return self.stream(option.stream)
-        raise KeyError(purpose_id)
+        option = find_by_id(self.questions.purpose.options, purpose_id, "purpose")
+        return self.stream(option.stream)
 
 
 class Caution(Strict):
