@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import html
 import re
 from collections.abc import Callable, Mapping
@@ -271,20 +270,6 @@ def record_filename(record: ParticipationRecord, suffix: str = "html") -> str:
     """
     slug = re.sub(r"[^a-z0-9]+", "-", record.learner_name.lower()).strip("-")[:40]
     return f"participation-record{'-' + slug if slug else ''}.{suffix}"
-
-
-def data_url(content: str | bytes, media_type: str = "text/html;charset=utf-8") -> str:
-    """Encode a page or an image as a ``data:`` URL for a download link.
-
-    Args:
-        content: The HTML document (text is encoded as UTF-8), or a file's bytes.
-        media_type: The media type, with its parameters.
-
-    Returns:
-        For example ``data:text/html;charset=utf-8;base64,...``.
-    """
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    return f"data:{media_type};base64,{base64.b64encode(data).decode('ascii')}"
 
 
 def _text(value: object) -> str:

@@ -14,11 +14,11 @@ from PIL import Image
 from engage.progress import ProgressStore
 from engage.record import (
     SELF_REPORTED,
-    data_url,
     participation_record,
     record_filename,
     record_html,
 )
+from engage.ui.common import data_url
 
 EVIL = "<script>alert(1)</script>"
 NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
@@ -119,7 +119,7 @@ def test_download_link_decodes_to_the_page_and_has_a_safe_name(tmp_path: Path):
         store_with_activity(tmp_path, name="Zoë O'Brien/../x").load(), now=NOW
     )
     page = record_html(record)
-    url = data_url(page)
+    url = data_url(page, "text/html")
     assert url.startswith("data:text/html;charset=utf-8;base64,")
     assert base64.b64decode(url.split(",", 1)[1]).decode("utf-8") == page
     assert record_filename(record) == "participation-record-zo-o-brien-x.html"

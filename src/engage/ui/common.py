@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import functools
 import html
 import traceback
@@ -55,6 +56,36 @@ def esc(value: object) -> str:
         The value as HTML-safe text.
     """
     return html.escape(str(value), quote=True)
+
+
+def data_url(data: bytes | str, mime: str) -> str:
+    """Encode a file as a ``data:`` URL, so a link or image carries it in the page.
+
+    Args:
+        data: The file's bytes, or its text (encoded as UTF-8, and said so in the URL).
+        mime: Its media type, e.g. ``text/csv`` or ``image/png``.
+
+    Returns:
+        ``data:<mime>;base64,...`` (with ``;charset=utf-8`` after the type for text).
+    """
+    if isinstance(data, str):
+        data, mime = data.encode("utf-8"), f"{mime};charset=utf-8"
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def download_link(data: bytes | str, mime: str, filename: str, text: str) -> str:
+    """Return an ``<a download>`` element that saves ``data`` under ``filename``.
+
+    Args:
+        data: The file's bytes, or its text (saved as UTF-8).
+        mime: Its media type, e.g. ``text/csv``.
+        filename: The name the browser suggests (escaped here).
+        text: The link's visible text (escaped here).
+
+    Returns:
+        The HTML element.
+    """
+    return f'<a download="{esc(filename)}" href="{data_url(data, mime)}">{esc(text)}</a>'
 
 
 @functools.lru_cache(maxsize=1)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
@@ -44,7 +43,9 @@ from engage.progress import ProgressStore
 from engage.ui.common import (
     ErrorArea,
     action_button,
+    data_url,
     described,
+    download_link,
     esc,
     html_block,
     markdown_html,
@@ -107,22 +108,6 @@ LEVEL_HELP: dict[str, str] = {
 # --------------------------------------------------------------------------- helpers
 
 
-def data_link(data: bytes, mime: str, filename: str, text: str) -> str:
-    """Return an HTML link that downloads ``data`` as a file, from a ``data:`` URI.
-
-    Args:
-        data: The file's bytes.
-        mime: Its media type, e.g. ``text/csv``.
-        filename: The name the browser saves it under.
-        text: The link's visible text.
-
-    Returns:
-        The ``<a download>`` element.
-    """
-    encoded = base64.b64encode(data).decode("ascii")
-    return f'<a download="{esc(filename)}" href="data:{mime};base64,{encoded}">{esc(text)}</a>'
-
-
 def figure_html(chart: Chart, stem: str, what: str) -> str:
     """Show a chart as an image whose alt text is its text alternative, with downloads.
 
@@ -136,12 +121,11 @@ def figure_html(chart: Chart, stem: str, what: str) -> str:
     """
     png = chart.png(dpi=FIGURE_DPI)
     svg = chart.svg()
-    encoded = base64.b64encode(png).decode("ascii")
     return (
-        f'<figure style="margin:0.5rem 0"><img src="data:image/png;base64,{encoded}" '
+        f'<figure style="margin:0.5rem 0"><img src="{data_url(png, "image/png")}" '
         f'alt="{esc(chart.alt_text)}" style="max-width:100%;height:auto"></figure>'
-        f"<p>{data_link(png, 'image/png', stem + '.png', f'Download {what} as PNG')} · "
-        f"{data_link(svg, 'image/svg+xml', stem + '.svg', f'Download {what} as SVG')}</p>"
+        f"<p>{download_link(png, 'image/png', stem + '.png', f'Download {what} as PNG')} · "
+        f"{download_link(svg, 'image/svg+xml', stem + '.svg', f'Download {what} as SVG')}</p>"
     )
 
 
@@ -477,8 +461,8 @@ class MapView(Generic[T]):
             if not self.figure_shown
             else "The pictures of the map are offered under the figure."
         )
-        csv_link = data_link(csv_bytes, "text/csv", name, f"Download your {self.entries} (CSV)")
-        template_link = data_link(
+        csv_link = download_link(csv_bytes, "text/csv", name, f"Download your {self.entries} (CSV)")
+        template_link = download_link(
             template, "text/csv", f"{self.kind}-template.csv", "Download an empty template (CSV)"
         )
         set_html(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -29,7 +28,15 @@ from engage.planning.planner import (
     new_plan,
 )
 from engage.progress import ProgressStore
-from engage.ui.common import ErrorArea, action_button, described, esc, html_block, set_html
+from engage.ui.common import (
+    ErrorArea,
+    action_button,
+    described,
+    download_link,
+    esc,
+    html_block,
+    set_html,
+)
 
 if TYPE_CHECKING:
     from engage.mapping import StakeholderGrid
@@ -37,25 +44,6 @@ if TYPE_CHECKING:
 COUNT_WORDS = {"one-session": "sessions", "series": "sessions", "multi-day": "days"}
 WIDE = "44rem"
 NUMBER = "30rem"
-
-
-def data_link(content: str, mime: str, filename: str, label: str) -> str:
-    """Make a download link that carries the file in the page (a ``data:`` URL).
-
-    Args:
-        content: The file's text.
-        mime: Its media type, e.g. ``text/html``.
-        filename: The name to save it under.
-        label: The link text.
-
-    Returns:
-        The ``<a download>`` element.
-    """
-    data = base64.b64encode(content.encode("utf-8")).decode("ascii")
-    return (
-        f'<a download="{esc(filename)}" href="data:{mime};charset=utf-8;base64,{data}">'
-        f"{esc(label)}</a>"
-    )
 
 
 class PlannerView:
@@ -438,13 +426,13 @@ class PlannerView:
     def _downloads_html(self, plan: Plan, method: Method) -> str:
         doc = plan_document(plan, method, self.catalog, today=self.today)
         links = [
-            data_link(
+            download_link(
                 doc.html(),
                 "text/html",
                 handout_filename(plan, method, "html"),
                 "Download the handout (HTML, ready to print)",
             ),
-            data_link(
+            download_link(
                 doc.markdown(),
                 "text/markdown",
                 handout_filename(plan, method, "md"),
@@ -457,7 +445,7 @@ class PlannerView:
             links.append(f"<span class='muted'>Calendar file: {esc(str(exc))}</span>")
         else:
             links.append(
-                data_link(
+                download_link(
                     ics,
                     "text/calendar",
                     handout_filename(plan, method, "ics"),
@@ -474,9 +462,11 @@ class PlannerView:
                 "<h3>Your whole engagement plan</h3><p>One document with your issue, the "
                 "chooser's answer, your partners, the session plan and your reflection.</p><ul>"
                 + "<li>"
-                + data_link(whole.html(), "text/html", f"{name}.html", "Download the plan (HTML)")
+                + download_link(
+                    whole.html(), "text/html", f"{name}.html", "Download the plan (HTML)"
+                )
                 + "</li><li>"
-                + data_link(
+                + download_link(
                     whole.markdown(),
                     "text/markdown",
                     f"{name}.md",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import threading
 import time
 from collections.abc import Callable
@@ -20,6 +19,7 @@ from engage.progress import ProgressStore
 from engage.ui.common import (
     ErrorArea,
     described,
+    download_link,
     esc,
     html_block,
     markdown_html,
@@ -57,24 +57,6 @@ def thread_scheduler(delay: float, func: Callable[[], None]) -> Cancellable:
     timer.daemon = True
     timer.start()
     return timer
-
-
-def data_link(data: bytes, filename: str, text: str) -> str:
-    """Return an ``<a download>`` element that saves ``data`` from a ``data:`` URI.
-
-    Args:
-        data: The file's bytes.
-        filename: The suggested file name.
-        text: The link text.
-
-    Returns:
-        HTML.
-    """
-    encoded = base64.b64encode(data).decode("ascii")
-    return (
-        f'<a class="engage-download" download="{esc(filename)}" '
-        f'href="data:{NOTEBOOK_MIME};base64,{encoded}">{esc(text)}</a>'
-    )
 
 
 def _rubric_html(prompt: Any) -> str:
@@ -333,7 +315,7 @@ class ReflectionBox:
             return
         set_html(
             self.download,
-            f"<p>{data_link(data, filename, 'Download my reflection')} "
+            f"<p>{download_link(data, NOTEBOOK_MIME, filename, 'Download my reflection')} "
             f"({esc(filename)}, written by {esc(name)}). Send this file to your facilitator; "
             "you can download it again after changing your answers.</p>" + warning,
         )

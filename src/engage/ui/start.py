@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -11,7 +10,14 @@ import ipywidgets as widgets
 
 from engage.catalog import ModuleStatus, format_minutes, module_statuses, path_progress
 from engage.progress import ProgressStore
-from engage.ui.common import described, esc, html_block, markdown_inline, set_html
+from engage.ui.common import (
+    described,
+    download_link,
+    esc,
+    html_block,
+    markdown_inline,
+    set_html,
+)
 from engage.ui.lesson import Lesson
 
 
@@ -178,14 +184,17 @@ class StartPage(Lesson):
                 f"<h2>Your progress</h2>{notices}<p>{line}{who}</p>",
                 label="Your progress",
             )
-            data = base64.b64encode(self.store.export_bytes()).decode("ascii")
-            filename = esc(self.store.export_filename())
+            link = download_link(
+                self.store.export_bytes(),
+                "application/json",
+                self.store.export_filename(),
+                "Download my progress",
+            )
             set_html(
                 download,
-                f'<p><a download="{filename}" href="data:application/json;base64,{data}">'
-                "Download my progress</a> (a small file; keep it to restore your progress "
-                "next time).</p><p>To restore, choose a progress file you downloaded "
-                "before. It is added to what is here; nothing is deleted.</p>",
+                f"<p>{link} (a small file; keep it to restore your progress next time).</p>"
+                "<p>To restore, choose a progress file you downloaded before. It is added to "
+                "what is here; nothing is deleted.</p>",
             )
 
         @self.errors.guard
@@ -232,7 +241,6 @@ class StartPage(Lesson):
         from engage.activities import load_activities
         from engage.record import (
             ParticipationRecord,
-            data_url,
             participation_record,
             record_body,
             record_filename,
@@ -273,12 +281,13 @@ class StartPage(Lesson):
                 f"<h2>My participation record</h2>{record_body(record)}",
                 label="My participation record",
             )
-            set_html(
-                download,
-                f'<p><a download="{esc(record_filename(record))}" '
-                f'href="{esc(data_url(record_html(record)))}">Download my participation '
-                "record</a> (a web page you can print or save as PDF).</p>",
+            page = download_link(
+                record_html(record),
+                "text/html",
+                record_filename(record),
+                "Download my participation record",
             )
+            set_html(download, f"<p>{page} (a web page you can print or save as PDF).</p>")
             shown["record"] = record
             set_html(image_link, "")  # an image made earlier may no longer match
 
@@ -287,13 +296,17 @@ class StartPage(Lesson):
             from engage.record import record_png
 
             record = shown["record"]
-            image = data_url(record_png(record), "image/png")
+            link = download_link(
+                record_png(record),
+                "image/png",
+                record_filename(record, "png"),
+                "Download the image of my record (PNG)",
+            )
             set_html(
                 image_link,
-                f'<p role="status"><a download="{esc(record_filename(record, "png"))}" '
-                f'href="{esc(image)}">Download the image of my record (PNG)</a>. It shows the '
-                "same words as the web page, which is easier to read with a screen reader; "
-                "the image also carries its full text as its description.</p>",
+                f'<p role="status">{link}. It shows the same words as the web page, which is '
+                "easier to read with a screen reader; the image also carries its full text as "
+                "its description.</p>",
             )
 
         badge = described(
