@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from io import BytesIO
 from typing import TYPE_CHECKING, Any
 
@@ -332,6 +333,7 @@ _BAND = "#0072B2"  # Okabe-Ito blue; white text on it contrasts 5.1:1
 _PANEL = "#F2F2F2"
 
 
+@lru_cache(maxsize=1)
 def _palette() -> Any:
     """A palette image: blends from ink to paper, from the band colour to paper, and the panel."""
     from PIL import Image
@@ -396,8 +398,7 @@ def record_png(record: ParticipationRecord) -> bytes:
 
     text_width = PNG_WIDTH - 2 * _MARGIN
     ops: list[tuple[float, float, str, Any, str]] = []  # x, y, words, font, colour
-    boxes: list[tuple[float, float, float, float]] = []  # the notice panel
-    y = 0.0
+    y = 150.0  # below the band with the course's name
 
     def block(
         words: str,
@@ -407,26 +408,25 @@ def record_png(record: ParticipationRecord) -> bytes:
         indent: int = 0,
         colour: str = _INK,
         bullet: bool = False,
-        width: int = text_width,
+        right: int = 0,
     ) -> None:
         nonlocal y
         face = font(size, bold)
         step = round(size * 1.45)
-        lines = _wrap_to_width(words, lambda t: face.getlength(t) <= width - indent)
+        lines = _wrap_to_width(words, lambda t: face.getlength(t) <= text_width - indent - right)
         for i, line in enumerate(lines):
             if bullet and i == 0:
                 ops.append((_MARGIN + indent - round(size * 1.1), y, "•", face, colour))
             ops.append((_MARGIN + indent, y, line, face, colour))
             y += step
 
-    y = 150.0
     block(record_title(record), 40, bold=True)
     y += 24
     top = y
     y += 28
-    block(SELF_REPORTED, 26, bold=True, indent=28, width=text_width - 28)
+    block(SELF_REPORTED, 26, bold=True, indent=28, right=28)
     y += 10
-    boxes.append((_MARGIN, top, PNG_WIDTH - _MARGIN, y))
+    notice = (_MARGIN, top, PNG_WIDTH - _MARGIN, y)
     y += 40
     who, rest = _intro(record)
     block(f"Participation record of {who} {rest}", 26)
@@ -450,8 +450,7 @@ def record_png(record: ParticipationRecord) -> bytes:
     draw = ImageDraw.Draw(image)
     draw.rectangle([0, 0, PNG_WIDTH, 96], fill=_BAND)
     draw.text((_MARGIN, 48), COURSE.upper(), font=font(30, True), fill=_PAPER, anchor="lm")
-    for left, box_top, right, bottom in boxes:
-        draw.rectangle([left, box_top, right, bottom], fill=_PANEL, outline=_INK, width=4)
+    draw.rectangle(notice, fill=_PANEL, outline=_INK, width=4)
     for x, top_y, words, face, colour in ops:
         draw.text((x, top_y), words, font=face, fill=colour)
 
